@@ -1,0 +1,39 @@
+# Seedscope: the two commands of the README, and a few helpers.
+#   make run    serve the dashboard on the bundled seeds/ (first run sets up .venv)
+#   make test   run the whole test suite (installs test tools and Debian's chromium if missing)
+#   make bench  run the benchmarks in bench/ (by hand; not part of the tests)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test bench lint clean-venv
+
+# One stamp per dependency set: re-installs only when pyproject.toml or the
+# constraints change, so later runs start at once.
+$(BIN)/.run-installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(BIN)/.test-installed: $(BIN)/.run-installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+run: $(BIN)/.run-installed
+	$(BIN)/streamlit run dashboard.py $(if $(SEEDS),-- --seeds $(SEEDS))
+
+test: $(BIN)/.test-installed
+	./scripts/ensure-chromium
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/.test-installed
+	$(BIN)/python -m bench
+
+lint: $(BIN)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean-venv:
+	rm -rf $(VENV)

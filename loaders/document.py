@@ -1,0 +1,461 @@
+"""From blocks to the rows of the four tables: what a seed document *means*.
+
+The engines know Markdown; this module knows seed documents: the title line
+with its page date, the External link, the ``## Other`` facts, Summary,
+tag lists (including the ones a generator exploded one character per bullet)
+and the tables of signals and other entries. Every surprise becomes a row in
+``problems`` that names the line, and the rest of the document still loads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import columns as cols
+from .blocks import Block, BulletList, Heading, Paragraph, Row, Table
+from .inline import INLINE_START as _INLINE_START
+from .inline import plain, to_plain
+from .tablesplit import split_row_keeping_code_pipes, split_row_keeping_text_pipes
+
+ERROR = "error"
+WARNING = "warning"
+
+#: A link destination as CommonMark allows it: one level of balanced parentheses.
+_DESTINATION = r"<?(?P<url>(?:[^()\s<>]|\([^()\s]*\))*)>?"
+_TITLE_SUFFIX = re.compile(
+    r",?\s*\(?\s*from\s+(?:page\s+)?\(?\s*\[(?P<token>[^\]]*)\]\(\s*"
+    + _DESTINATION
+    + r"\s*\)\s*\.?\s*\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_PAGE_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?!\d)")
+_EXTERNAL_LINK = re.compile(
+    r"\[\s*External link\s*\]\(\s*" + _DESTINATION + r"\s*\)", re.IGNORECASE
+)
+_SINGLE_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\(\s*" + _DESTINATION + r"(?:\s+\"[^\"]*\")?\s*\)")
+_WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
+_KEY_VALUE = re.compile(r"\s*([^:]{1,40}?)\s*:\s*(.*)", re.DOTALL)
+
+#: A list is "exploded" when at least this many bullets hold one character each.
+_EXPLODED_MIN_ITEMS = 6
+_EXPLODED_SHARE = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """How a table's columns map onto the entry fields (cached per header)."""
+
+    header: tuple[str, ...]
+    width: int
+    text_fields: tuple[int, ...]  # column index of name ... driving_force, -1 if absent
+    relevancy_at: int
+    unmapped: tuple[int, ...]
+    has_name: bool
+
+
+@lru_cache(maxsize=1024)
+def _layout(raw_header: tuple[str, ...]) -> _Layout:
+    header = [plain(h) for h in raw_header]
+    index_of: dict[str, int] = {}
+    unmapped: list[int] = []
+    for index, name in enumerate(header):
+        column = cols.canonical_column(name)
+        if column is None or column in index_of:
+            unmapped.append(index)
+            if not name:
+                header[index] = f"column {index + 1}"
+        else:
+            index_of[column] = index
+    return _Layout(
+        header=tuple(header),
+        width=len(header),
+        text_fields=tuple(index_of.get(f, -1) for f in cols.ENTRY_FIELDS[:5]),
+        relevancy_at=index_of.get("relevancy", -1),
+        unmapped=tuple(unmapped),
+        has_name="name" in index_of,
+    )
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    """Rows of one document, in the column order of :mod:`loaders.schema`."""
+
+    doc_id: str
+    path: str
+    document: dict[str, object] | None
+    entries: list[tuple[object, ...]] = field(default_factory=list)
+    tags: list[tuple[object, ...]] = field(default_factory=list)
+    problems: list[tuple[object, ...]] = field(default_factory=list)
+    content_key: str = ""
+    engine: str = ""
+
+
+class _Builder:
+    """Walks the blocks of one document once, filling a :class:`ParsedDocument`."""
+
+    def __init__(self, parsed: ParsedDocument, lines: list[str], today: dt.date) -> None:
+        self.out = parsed
+        self.lines = lines
+        self.today = today
+        self.doc: dict[str, object] = {
+            "doc_id": parsed.doc_id,
+            "path": parsed.path,
+            "title": None,
+            "page_date": None,
+            "page_url": None,
+            "source_url": None,
+            "category": None,
+            "doc_type": None,
+            "summary": None,
+            "sha256": "",
+            "sections": [],
+        }
+        self.positions: dict[str, int] = {}
+        self.list_positions: dict[str, int] = {}
+        self.section_lines: dict[str, int] = {}
+        self.summary: list[str] = []
+        self.row_keys: list[str] = []
+
+    def problem(self, line: int | None, severity: str, message: str) -> None:
+        out = self.out
+        out.problems.append(
+            (out.path, out.doc_id, None if line is None else line + 1, severity, message)
+        )
+
+    # -- title and links ------------------------------------------------------
+
+    def title(self, heading: Heading) -> None:
+        raw = heading.text
+        suffix = _TITLE_SUFFIX.search(raw)
+        if suffix is None:
+            self.doc["title"] = plain(raw) or None
+            self.problem(heading.line, WARNING, "title line has no '(from page …)' date link")
+            return
+        self.doc["title"] = plain(raw[: suffix.start()].strip()) or None
+        self.doc["page_url"] = suffix["url"].strip() or None
+        token = suffix["token"].strip()
+        date = _PAGE_DATE.match(token)
+        if date is None:
+            self.problem(
+                heading.line, WARNING, f"page token {token!r} is not a date; page date left empty"
+            )
+            return
+        try:
+            page_date = dt.date(int(date[1]), int(date[2]), int(date[3]))
+        except ValueError:
+            self.problem(
+                heading.line,
+                WARNING,
+                f"page token {token!r} is not a valid date; page date left empty",
+            )
+            return
+        self.doc["page_date"] = page_date
+        if page_date > self.today:
+            self.problem(
+                heading.line,
+                WARNING,
+                f"page date {page_date.isoformat()} is in the future; kept as written",
+            )
+
+    def preamble(self, paragraph: Paragraph) -> None:
+        if self.doc["source_url"] is None:
+            link = _EXTERNAL_LINK.search(paragraph.text)
+            if link is not None:
+                self.doc["source_url"] = link["url"] or None
+                if link["url"] and not _WEB_ADDRESS.match(link["url"]):
+                    self.problem(
+                        paragraph.line,
+                        WARNING,
+                        f"External link {link['url'][:60]!r} is not an http(s) address; "
+                        "it is shown as text only",
+                    )
+
+    # -- lists ----------------------------------------------------------------
+
+    def other_facts(self, block: BulletList, heading: str) -> None:
+        leftovers = []
+        for item in block.items:
+            fact = _KEY_VALUE.fullmatch(plain(item.text))
+            key = fact[1].casefold() if fact else ""
+            if key in ("category", "catégorie", "categorie"):
+                self.doc["category"] = fact[2].strip() or None  # type: ignore[index]
+            elif key == "type":
+                self.doc["doc_type"] = fact[2].strip() or None  # type: ignore[index]
+            else:
+                leftovers.append(item)
+        if leftovers:
+            self.tag_list(BulletList(leftovers, block.line), heading)
+
+    def _exploded_chars(self, block: BulletList) -> list[str] | None:
+        """The characters of a list written one character per bullet, else None."""
+        items = block.items
+        if len(items) < _EXPLODED_MIN_ITEMS:
+            return None
+        if sum(len(item.text) <= 1 for item in items) < _EXPLODED_SHARE * len(items):
+            return None
+        chars = []
+        for item in items:
+            rest = self.lines[item.line].lstrip(" ")[1:]
+            rest = rest[1:] if rest[:1] == " " else rest
+            chars.append(rest.rstrip("\n") or " ")
+        single = sum(len(c) == 1 for c in chars)
+        if single < _EXPLODED_SHARE * len(items):
+            return None
+        return chars
+
+    def tag_list(self, block: BulletList, heading: str) -> None:
+        out = self.out
+        doc_id = out.doc_id
+        position = self.list_positions.get(heading, 0)
+        chars = self._exploded_chars(block)
+        if chars is not None:
+            values = [v.strip() for v in "".join(chars).split(",")]
+            values = [v for v in values if v]
+            self.problem(
+                block.line,
+                WARNING,
+                f"{heading} list was written one character per bullet ({len(chars)} bullets); "
+                f"rejoined into {len(values)} entries",
+            )
+            for value in values:
+                out.tags.append(
+                    (doc_id, heading, position, value, cols.normalize_value(value), None)
+                )
+                position += 1
+        elif _INLINE_START.search(" ".join(item.text for item in block.items)) is None:
+            normalize = cols.normalize_value
+            for item in block.items:  # nothing to resolve in any bullet: the fast path
+                text = item.text
+                if not text:
+                    self.problem(item.line, WARNING, f"empty bullet in {heading}; skipped")
+                    continue
+                out.tags.append((doc_id, heading, position, text, normalize(text), None))
+                position += 1
+        else:
+            for item in block.items:
+                text, has_html = to_plain(item.text)
+                text = text.strip()
+                if not text:
+                    self.problem(item.line, WARNING, f"empty bullet in {heading}; skipped")
+                    continue
+                if has_html:
+                    self.problem(
+                        item.line, WARNING, f"raw HTML in a {heading} bullet is kept as text"
+                    )
+                link = _SINGLE_LINK.fullmatch(item.text)
+                target = link["url"] if link is not None else None
+                out.tags.append(
+                    (doc_id, heading, position, text, cols.normalize_value(text), target)
+                )
+                position += 1
+        self.list_positions[heading] = position
+
+    # -- tables ---------------------------------------------------------------
+
+    def table(self, table: Table, section: str) -> None:
+        layout = _layout(tuple(table.header))
+        if not table.rows:
+            self.problem(table.line, WARNING, f"table in {section} has a header but no rows")
+            return
+        width = layout.width
+        fields = layout.text_fields
+        relevancy_at = layout.relevancy_at
+        doc_id = self.out.doc_id
+        position = self.positions.get(section, 0)
+        lines = self.lines
+        key_parts = self.row_keys
+        entries = self.out.entries
+        # One search over the whole table decides whether any cell needs the
+        # inline parser; in most documents none does.
+        clean = _INLINE_START.search(" ".join(lines[table.line : table.end])) is None
+        simple = clean and not layout.unmapped
+        small = cols.SMALL_RELEVANCY
+        for row in table.rows:
+            cells = row.cells
+            if simple and len(cells) == width and all(cells):
+                relevancy = small.get(cells[relevancy_at]) if relevancy_at >= 0 else None
+                if relevancy is not None or relevancy_at < 0:
+                    entries.append(
+                        (
+                            doc_id,
+                            section,
+                            position,
+                            *[cells[i] if i >= 0 else None for i in fields],
+                            relevancy,
+                            "{}",
+                        )
+                    )
+                    key_parts.append(section)
+                    key_parts.extend(cells)
+                    position += 1
+                    continue
+            if self._row(row, cells, layout, section, position, clean):
+                position += 1
+        self.positions[section] = position
+
+    def _repair(self, line: int, line_text: str, cells: list[str], width: int) -> list[str]:
+        """Cells of a row that split into too many: pipes that were meant as text.
+
+        ``PoC||GTFO`` and a pipe inside a code span are split by Markdown's
+        table rule; when keeping them whole gives exactly the header's width,
+        that reading wins.
+        """
+        text = line_text.lstrip(" \t")
+        if "||" in text:
+            repaired = split_row_keeping_text_pipes(text)
+            if len(repaired) == width:
+                self.problem(
+                    line, WARNING, "'||' inside a cell read as text, not as an empty column"
+                )
+                return repaired
+        if "`" in text:
+            repaired = split_row_keeping_code_pipes(text)
+            if len(repaired) == width:
+                self.problem(
+                    line, WARNING, "'|' inside a `code` span read as text, not as a column break"
+                )
+                return repaired
+        return cells
+
+    def _row(
+        self, row: Row, cells: list[str], layout: _Layout, section: str, position: int, clean: bool
+    ) -> bool:
+        """One table row the careful way; False when the row is skipped (all blank)."""
+        width = layout.width
+        line_text = self.lines[row.line]
+        if len(cells) > width:
+            cells = self._repair(row.line, line_text, cells, width)
+        if not any(cells):
+            return False
+        count = len(cells)
+        if count < width:
+            self.problem(
+                row.line,
+                WARNING,
+                f"{section}: row has {count} of {width} cells; the missing ones are left empty",
+            )
+            cells = cells + [""] * (width - count)
+        values: list[object] = []
+        for index in layout.text_fields:
+            cell = cells[index] if index >= 0 else ""
+            if not cell:
+                values.append(None)
+            elif clean:
+                values.append(cell)
+            else:
+                text, has_html = to_plain(cell)
+                if has_html:
+                    self.problem(
+                        row.line, WARNING, f"{section}: raw HTML in a cell is kept as text"
+                    )
+                values.append(text)
+        relevancy = None
+        if layout.relevancy_at >= 0:
+            cell = cells[layout.relevancy_at]
+            relevancy, why = cols.parse_relevancy(cell if clean else plain(cell))
+            if why is not None:
+                self.problem(row.line, WARNING, f"{section}: {why}")
+        extra: dict[str, object] = {}
+        for index in layout.unmapped:
+            if cells[index]:
+                extra[layout.header[index]] = plain(cells[index])
+        if count > width:
+            extra["_overflow"] = [plain(c) for c in cells[width:]]
+            self.problem(
+                row.line,
+                WARNING,
+                f"{section}: row has {count} cells but the header has {width}; "
+                "the extra cells are kept in extra._overflow",
+            )
+        if layout.has_name and values[0] is None:
+            self.problem(
+                row.line,
+                WARNING,
+                f"{section}: row has no name (a wrapped continuation row?); kept as its own row",
+            )
+        self.out.entries.append(
+            (
+                self.out.doc_id,
+                section,
+                position,
+                *values,
+                relevancy,
+                json.dumps(extra, ensure_ascii=False) if extra else "{}",
+            )
+        )
+        self.row_keys.append(section)
+        self.row_keys.extend(cells)
+        return True
+
+    # -- whole document -------------------------------------------------------
+
+    def run(self, blocks: list[Block]) -> None:
+        doc = self.doc
+        sections: list[str] = doc["sections"]  # type: ignore[assignment]
+        heading: str | None = None
+        canonical: str | None = None
+        title_seen = False
+        for block in blocks:
+            if isinstance(block, Heading):
+                if block.level == 1 and not title_seen and heading is None:
+                    title_seen = True
+                    self.title(block)
+                    continue
+                if block.level != 2:
+                    continue
+                heading = plain(block.text).strip() or f"(untitled section, line {block.line + 1})"
+                canonical = cols.canonical_section(heading)
+                sections.append(heading)
+                first = self.section_lines.get(canonical)
+                if first is not None:
+                    self.problem(
+                        block.line,
+                        WARNING,
+                        f"section {heading!r} appears again (first at line {first + 1}); "
+                        "its rows are added to the same section",
+                    )
+                else:
+                    self.section_lines[canonical] = block.line
+            elif isinstance(block, Table):
+                self.table(block, canonical or "(no section)")
+            elif isinstance(block, BulletList):
+                if canonical == "Other":
+                    self.other_facts(block, heading or "Other")
+                else:
+                    self.tag_list(block, heading or "(no section)")
+            elif isinstance(block, Paragraph):
+                if heading is None:
+                    self.preamble(block)
+                elif canonical == "Summary":
+                    self.summary.append(plain(block.text))
+        if not title_seen:
+            self.problem(None, WARNING, "no title line (a '# ' heading) found")
+        if doc["source_url"] is None:
+            self.problem(None, WARNING, "no 'External link' found")
+        if self.summary:
+            doc["summary"] = "\n\n".join(self.summary)
+
+
+def build_document(
+    blocks: list[Block],
+    lines: list[str],
+    *,
+    doc_id: str,
+    path: str,
+    today: dt.date,
+    engine: str,
+) -> ParsedDocument:
+    parsed = ParsedDocument(doc_id=doc_id, path=path, document=None, engine=engine)
+    builder = _Builder(parsed, lines, today)
+    builder.run(blocks)
+    parsed.document = builder.doc
+    builder.row_keys.append(str(builder.doc["title"]))
+    parsed.content_key = hashlib.blake2b(
+        "\x1f".join(builder.row_keys).encode(), digest_size=16
+    ).hexdigest()
+    return parsed

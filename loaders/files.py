@@ -1,0 +1,199 @@
+"""Finding seed files on disk and turning their bytes into text.
+
+Only ``.md``, ``.markdown`` and ``.txt`` files are documents; hidden folders,
+hidden files and the cache folder are skipped. Nothing here raises for a bad
+file: it becomes a problem row instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+
+#: (size, mtime_ns, ctime_ns, inode): any edit changes at least one of them.
+Signature = tuple[int, int, int, int]
+
+
+@dataclass(slots=True)
+class SourceFile:
+    relpath: str
+    signature: Signature | None
+    problem: str | None = None
+
+
+@dataclass(slots=True)
+class Listing:
+    """Every document file under a folder, as columns sorted by path.
+
+    Columns rather than objects: a refresh of 10,000 unchanged files only
+    compares digests of these lists, so they are built as cheaply as possible.
+    Files that cannot even be stat-ed (broken links, link loops) and special
+    files (FIFOs, devices) have a ``problems`` entry and a zero signature.
+    """
+
+    paths: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[int] = field(default_factory=list)
+    ctimes: list[int] = field(default_factory=list)
+    inodes: list[int] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def source(self, index: int) -> SourceFile:
+        path = self.paths[index]
+        problem = self.problems.get(path)
+        if problem is not None:
+            return SourceFile(path, None, problem)
+        signature = (self.sizes[index], self.mtimes[index], self.ctimes[index], self.inodes[index])
+        return SourceFile(path, signature)
+
+    def fingerprint(self, indices: list[int] | None = None) -> str:
+        """A digest of paths, signatures and problems (of some rows, or all)."""
+        columns = (self.paths, self.sizes, self.mtimes, self.ctimes, self.inodes)
+        if indices is not None:
+            columns = tuple([column[i] for i in indices] for column in columns)
+        paths = columns[0]
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update("\0".join(paths).encode("utf-8", "surrogateescape"))
+        for column in columns[1:]:
+            digest.update(array("q", column).tobytes())
+        problems = self.problems
+        if problems:
+            wanted = sorted((p, problems[p]) for p in paths if p in problems)
+            digest.update(repr(wanted).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+
+def discover(root: Path, skip: Path | None = None) -> Listing:
+    """Every document file under ``root`` (hidden entries and ``skip`` excluded)."""
+    rows: list[tuple[str, int, int, int, int]] = []
+    problems: dict[str, str] = {}
+    skip_real = os.path.realpath(skip) if skip is not None else None
+
+    def walk(directory: str, prefix: str) -> None:
+        # Stat by name relative to an open folder: no path lookup per file,
+        # which is most of the cost of a refresh that finds nothing to do.
+        try:
+            folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            with os.scandir(folder) as listing:
+                entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in listing]
+        except OSError:
+            os.close(folder)
+            return
+        try:
+            for name, is_dir in entries:
+                if name[0] == ".":
+                    continue
+                if is_dir:
+                    path = os.path.join(directory, name)
+                    if skip_real is None or os.path.realpath(path) != skip_real:
+                        walk(path, prefix + name + "/")
+                    continue
+                dot = name.rfind(".")
+                if dot <= 0 or name[dot:].lower() not in SUFFIXES:
+                    continue
+                rel = prefix + name
+                try:
+                    st = os.stat(name, dir_fd=folder)
+                except FileNotFoundError:
+                    problems[rel] = "broken symbolic link: its target does not exist"
+                    rows.append((rel, 0, 0, 0, 0))
+                    continue
+                except OSError as exc:
+                    problems[rel] = f"cannot be read: {exc.strerror or exc}"
+                    rows.append((rel, 0, 0, 0, 0))
+                    continue
+                mode = st.st_mode
+                if stat.S_ISREG(mode):
+                    rows.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+                elif not stat.S_ISDIR(mode):  # a linked folder named *.md is not followed
+                    problems[rel] = "not a regular file (a pipe or device); skipped"
+                    rows.append((rel, 0, 0, 0, 0))
+        finally:
+            os.close(folder)
+
+    walk(str(root), "")
+    rows.sort()
+    listing = Listing(problems=problems)
+    if rows:
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        listing.paths, listing.sizes, listing.mtimes, listing.ctimes, listing.inodes = columns
+    return listing
+
+
+def assign_doc_ids(relpaths: list[str]) -> dict[str, str]:
+    """``doc_id`` per path: the file stem, made unique when stems collide.
+
+    The first path (in sorted order) keeps the bare stem; later ones use their
+    path without suffix, then the full path, so ids are stable and unique.
+    """
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for rel in sorted(relpaths):
+        without_suffix = rel[: rel.rfind(".")] if "." in rel.rpartition("/")[2] else rel
+        stem = without_suffix.rpartition("/")[2]
+        for candidate in (stem, without_suffix, rel):
+            if candidate not in taken:
+                break
+        else:  # pragma: no cover - relpaths are unique, so `rel` always is
+            candidate = rel
+        taken.add(candidate)
+        ids[rel] = candidate
+    return ids
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str | None
+    severity: str | None = None
+    message: str | None = None
+    line: int | None = None
+
+
+def decode(data: bytes) -> Decoded:
+    """Text of a file, or why it is not a text document.
+
+    UTF-8 (with or without BOM) is expected; UTF-16 with a BOM is accepted;
+    anything else is decoded with replacement characters and a warning that
+    names the first bad line.
+    """
+    if not data.strip():
+        return Decoded(None, "error", "file is empty; skipped")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return Decoded(data.decode("utf-16"), "warning", "file is UTF-16; read as text")
+        except UnicodeDecodeError:
+            pass
+    head = data[:8192]
+    if b"\x00" in head or _control_share(head) > 0.1:
+        return Decoded(None, "error", "binary file, not a text document; skipped")
+    try:
+        return Decoded(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Decoded(
+            data.decode("utf-8-sig", errors="replace"),
+            "warning",
+            "file is not valid UTF-8; undecodable bytes are shown as \N{REPLACEMENT CHARACTER}",
+            line,
+        )
+
+
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
+
+
+def _control_share(data: bytes) -> float:
+    if not data:
+        return 0.0
+    return (len(data) - len(data.translate(None, _CONTROL))) / len(data)

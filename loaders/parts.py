@@ -1,0 +1,208 @@
+"""Writing one shard's Parquet parts: fresh rows merged with the kept ones.
+
+Entries and tags parts depend only on their own files, so worker processes
+write them (:func:`run_shard`). Documents and problems parts depend on the
+global duplicate map, so the main process writes them afterwards
+(:func:`write_meta_part`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import cache
+from .document import ERROR, WARNING
+from .readers import parse_bytes
+from .schema import DOCUMENTS, ENTRIES, PROBLEMS, TAGS, rows_to_table
+
+#: Uncompressed but dictionary-encoded: the fastest to write and to read
+#: back, and what keeps a one-file refresh cheap. Text repeats a lot across
+#: digests, so dictionaries still make the files small.
+PARQUET_OPTIONS: dict[str, object] = {"compression": "none", "use_dictionary": True}
+DUPLICATE_PREFIX = "same title and table rows as "
+
+
+class CorruptPart(Exception):
+    """A part file of the previous generation cannot be read."""
+
+    def __init__(self, shard: int) -> None:
+        super().__init__(f"part {shard} of the cache cannot be read")
+        self.shard = shard
+
+
+@dataclass(slots=True)
+class ShardTask:
+    shard: int
+    seeds_dir: str
+    parse: list[tuple[str, str, bytes | None]]  # relpath, doc_id, bytes if already read
+    old_generation: str | None  # where kept rows come from (None: nothing kept)
+    removed_ids: frozenset[str]  # doc_ids whose old rows must go
+    out_generation: str
+    engine: str
+    today: dt.date
+
+
+@dataclass(slots=True)
+class ShardResult:
+    shard: int
+    parsed: list[tuple[str, str, str, dict | None]]  # relpath, sha256, content key, document
+    problems: list[tuple[object, ...]]
+    entries: dict[str, int]  # entries per section in the whole part
+    tags: int
+
+
+def part_path(generation: str | Path, table: str, shard: int) -> str:
+    return os.path.join(generation, f"{table}.parquet", cache.part_name(shard))
+
+
+def read_part(generation: str | None, table: str, shard: int) -> pa.Table | None:
+    if generation is None:
+        return None
+    try:
+        return pq.read_table(part_path(generation, table, shard))
+    except (OSError, pa.ArrowException) as exc:
+        raise CorruptPart(shard) from exc
+
+
+def part_ok(generation: Path, table: str, shard: int, verify: bool) -> bool:
+    path = part_path(generation, table, shard)
+    if not verify:
+        return os.path.isfile(path)
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException):
+        return False
+    return True
+
+
+def _without(old: pa.Table | None, column: str, removed: frozenset[str]) -> pa.Table | None:
+    if old is None or old.num_rows == 0:
+        return None
+    if not removed:
+        return old
+    drop = pc.is_in(old[column], value_set=pa.array(sorted(removed), pa.string()))
+    return old.filter(pc.invert(drop))
+
+
+def write_part(table: pa.Table, generation: str | Path, name: str, shard: int) -> None:
+    pq.write_table(table, part_path(generation, name, shard), **PARQUET_OPTIONS)  # type: ignore[arg-type]
+
+
+def _merge_and_write(
+    rows: list[tuple[object, ...]], schema: pa.Schema, task: ShardTask, name: str
+) -> pa.Table:
+    kept = _without(read_part(task.old_generation, name, task.shard), "doc_id", task.removed_ids)
+    table = rows_to_table(rows, schema)
+    if kept is not None:
+        table = pa.concat_tables([kept.cast(schema), table])
+    write_part(table, task.out_generation, name, task.shard)
+    return table
+
+
+def run_shard(task: ShardTask) -> ShardResult:
+    """Parse a shard's new and changed files; write its entries and tags parts."""
+    root = Path(task.seeds_dir)
+    entries: list[tuple[object, ...]] = []
+    tags: list[tuple[object, ...]] = []
+    problems: list[tuple[object, ...]] = []
+    parsed: list[tuple[str, str, str, dict | None]] = []
+    for relpath, doc_id, data in task.parse:
+        if data is None:
+            try:
+                with open(root / relpath, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                problems.append(
+                    (relpath, doc_id, None, ERROR, f"cannot be read: {exc.strerror or exc}")
+                )
+                parsed.append((relpath, "", "", None))
+                continue
+        result = parse_bytes(
+            data, doc_id=doc_id, path=relpath, engine=task.engine, today=task.today
+        )
+        entries += result.entries
+        tags += result.tags
+        problems += result.problems
+        document = result.document
+        sha = str(document["sha256"]) if document else hashlib.sha256(data).hexdigest()
+        parsed.append((relpath, sha, result.content_key, document))
+    entry_table = _merge_and_write(entries, ENTRIES, task, "entries")
+    tag_table = _merge_and_write(tags, TAGS, task, "tags")
+    sections = entry_table["section"].value_counts().to_pylist() if entry_table.num_rows else []
+    counts = {str(item["values"]): int(item["counts"]) for item in sections}
+    return ShardResult(task.shard, parsed, problems, counts, tag_table.num_rows)
+
+
+def run_shard_in_worker(task: ShardTask) -> ShardResult:
+    gc.disable()  # a short-lived worker allocating millions of acyclic objects
+    return run_shard(task)
+
+
+def write_meta_part(
+    shard: int,
+    out: Path,
+    old_generation: str | None,
+    new_documents: list[dict],
+    new_problems: list[tuple[object, ...]],
+    removed_ids: frozenset[str],
+    removed_paths: frozenset[str],
+    doc_ids: set[str],
+    dup_changes: dict[str, tuple[str, str | None, str | None]],
+) -> tuple[int, dict[str, int]]:
+    """Write the documents and problems parts of one shard; return their counts.
+
+    ``doc_ids`` are the documents the shard holds now. ``dup_changes`` gives,
+    for documents whose duplicate status may have changed, (path, original
+    doc_id or None, original's path); all other documents keep theirs.
+    """
+    old_docs = _without(read_part(old_generation, "documents", shard), "doc_id", removed_ids)
+    rows: list[dict] = old_docs.to_pylist() if old_docs is not None else []
+    rows += new_documents
+    rows = [row for row in rows if row["doc_id"] in doc_ids]
+    problems: list[tuple[object, ...]] = []
+    old_problems = _without(read_part(old_generation, "problems", shard), "path", removed_paths)
+    if old_problems is not None:
+        for row in old_problems.to_pylist():
+            if row["doc_id"] not in doc_ids:
+                continue
+            if row["doc_id"] in dup_changes and str(row["message"]).startswith(DUPLICATE_PREFIX):
+                continue
+            problems.append(tuple(row.values()))
+    problems += new_problems
+    for row in rows:
+        change = dup_changes.get(row["doc_id"])
+        if change is None:
+            row.setdefault("duplicate_of", None)
+            continue
+        _path, original, original_path = change
+        row["duplicate_of"] = original
+        if original:
+            problems.append(
+                (
+                    row["path"],
+                    row["doc_id"],
+                    None,
+                    WARNING,
+                    f"{DUPLICATE_PREFIX}{original} ({original_path}); marked as its duplicate",
+                )
+            )
+    rows.sort(key=lambda r: r["path"])
+    problems.sort(key=lambda p: (str(p[0]), p[2] if p[2] is not None else -1))
+    write_part(
+        pa.Table.from_pylist(rows, schema=DOCUMENTS) if rows else DOCUMENTS.empty_table(),
+        out,
+        "documents",
+        shard,
+    )
+    write_part(rows_to_table(problems, PROBLEMS), out, "problems", shard)
+    return len(rows), dict(Counter(str(p[3]) for p in problems))

@@ -1,0 +1,119 @@
+"""The public face of parsing: text or bytes in, rows of the four tables out.
+
+Two engines sit behind it, like pandas' parser engines:
+
+``"fast"`` (default)
+    :mod:`loaders.engine_fast`, a line scanner for the Markdown seed
+    documents use; it hands anything else to markdown-it-py on its own.
+``"markdown-it"``
+    :mod:`loaders.engine_markdown_it`, markdown-it-py's full parser.
+
+Both produce the same blocks for the same text (tests compare them on the
+real corpus), so choosing one is purely a matter of speed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from itertools import pairwise
+
+from . import engine_fast, engine_markdown_it
+from .blocks import Block
+from .document import ERROR, WARNING, ParsedDocument, build_document
+from .files import decode
+
+Engine = Callable[[str], list[Block]]
+ENGINES: dict[str, Engine] = {
+    "fast": engine_fast.parse_blocks,
+    "markdown-it": engine_markdown_it.parse_blocks,
+}
+
+#: Above this size a document leaving the fast engine's subset is parsed
+#: section by section, so one odd 50 MB file cannot stall or bloat a build.
+LARGE_DOCUMENT = 4 * 1024 * 1024
+
+
+def read_blocks(text: str, engine: str = "fast") -> tuple[list[Block], str]:
+    """Blocks of a document and the engine that produced them."""
+    text = engine_fast.normalize(text)
+    if engine == "fast":
+        try:
+            return engine_fast.parse_blocks(text), "fast"
+        except engine_fast.NeedsFullParser:
+            if len(text) > LARGE_DOCUMENT:
+                return _blocks_by_section(text), "markdown-it (by section)"
+            return engine_markdown_it.parse_blocks(text), "markdown-it"
+    try:
+        parse = ENGINES[engine]
+    except KeyError:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {sorted(ENGINES)}") from None
+    return parse(text), engine
+
+
+def _blocks_by_section(text: str) -> list[Block]:
+    """Parse a huge document one ``## `` section at a time, fixing line numbers."""
+    lines = text.split("\n")
+    starts = [0] + [i for i, line in enumerate(lines) if line.startswith("## ") and i]
+    starts.append(len(lines))
+    blocks: list[Block] = []
+    for begin, end in pairwise(starts):
+        chunk = "\n".join(lines[begin:end])
+        try:
+            part = engine_fast.parse_blocks(chunk)
+        except engine_fast.NeedsFullParser:
+            part = engine_markdown_it.parse_blocks(chunk)
+        for block in part:
+            _shift(block, begin)
+        blocks.extend(part)
+    return blocks
+
+
+def _shift(block: Block, offset: int) -> None:
+    block.line += offset
+    for attr in ("items", "rows"):
+        for child in getattr(block, attr, ()):
+            child.line += offset
+    if hasattr(block, "end"):
+        block.end += offset  # type: ignore[union-attr]
+
+
+def parse_text(
+    text: str,
+    *,
+    doc_id: str = "document",
+    path: str = "document.md",
+    engine: str = "fast",
+    today: dt.date | None = None,
+) -> ParsedDocument:
+    """Parse one document's text into rows of the four tables."""
+    blocks, used = read_blocks(text, engine)
+    lines = engine_fast.normalize(text).split("\n")
+    return build_document(
+        blocks, lines, doc_id=doc_id, path=path, today=today or dt.date.today(), engine=used
+    )
+
+
+def parse_bytes(
+    data: bytes,
+    *,
+    doc_id: str,
+    path: str,
+    engine: str = "fast",
+    today: dt.date | None = None,
+) -> ParsedDocument:
+    """Parse a file's bytes; an undecodable file gives problems, not an exception."""
+    decoded = decode(data)
+    if decoded.text is None:
+        parsed = ParsedDocument(doc_id=doc_id, path=path, document=None)
+        parsed.problems.append((path, doc_id, None, decoded.severity or ERROR, decoded.message))
+        return parsed
+    parsed = parse_text(decoded.text, doc_id=doc_id, path=path, engine=engine, today=today)
+    if decoded.message is not None:
+        parsed.problems.insert(
+            0, (path, doc_id, decoded.line, decoded.severity or WARNING, decoded.message)
+        )
+    assert parsed.document is not None
+    parsed.document["sha256"] = hashlib.sha256(data).hexdigest()
+    return parsed

@@ -1,0 +1,67 @@
+"""Shared test fixtures: where the real corpus lives, fresh caches, small corpora."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE_DOCS = FIXTURES / "docs"
+
+
+def shared_dir() -> Path:
+    """``../shared`` next to the checkout (or ``$SEEDSCOPE_SHARED``).
+
+    Third-party documents are never copied into the project; the tests read
+    them where they are. Their absence is a broken test setup, not a skip.
+    """
+    path = Path(os.environ.get("SEEDSCOPE_SHARED", ROOT.parent / "shared"))
+    if not (path / "corpus").is_dir():
+        raise RuntimeError(
+            f"the shared corpus was not found at {path}/corpus; "
+            "set SEEDSCOPE_SHARED to the folder holding corpus/ and peer-tests/"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    return shared_dir()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(shared: Path) -> Path:
+    return shared / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never touch the user's real data folder from a test."""
+    monkeypatch.setenv("SEEDSCOPE_DATA", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("SEEDSCOPE_CACHE", raising=False)
+    monkeypatch.delenv("SEEDSCOPE_SEEDS", raising=False)
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path):
+    """Copy some documents into a fresh seeds folder the test may edit."""
+
+    def make(*sources: Path, name: str = "seeds") -> Path:
+        target = tmp_path / name
+        target.mkdir()
+        for source in sources:
+            if source.is_dir():
+                for item in source.iterdir():
+                    if item.is_file():
+                        shutil.copy2(item, target / item.name)
+            else:
+                shutil.copy2(source, target / source.name)
+        return target
+
+    return make

@@ -1,0 +1,147 @@
+"""Loader speed and memory on a 10,000-document corpus, as ratios from one run.
+
+* cold build vs the naive baseline (per document: markdown-it-py render, then
+  ``pandas.read_html``), in documents per second: target >= 25x;
+* refresh with nothing changed, and with one file changed, vs the cold build:
+  target >= 50x each (median of several refreshes);
+* peak RSS of a cold build (the build process and its workers): <= 600 MB;
+* the loaded Corpus in memory vs its Parquet files on disk: <= 3x.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+from markdown_it import MarkdownIt
+
+from bench.common import ROOT, generated_corpus, median_seconds, report, verdict
+from loaders import build_cache, read_cache
+
+
+def naive_docs_per_second(files: list[Path]) -> float:
+    md = MarkdownIt("commonmark").enable("table")
+    started = time.perf_counter()
+    for path in files:
+        html = md.render(path.read_text(encoding="utf-8"))
+        with warnings.catch_warnings(), contextlib.suppress(ValueError):  # ValueError: no table
+            warnings.simplefilter("ignore")
+            pd.read_html(io.StringIO(html))
+    return len(files) / (time.perf_counter() - started)
+
+
+def build_peak_rss_mb(seeds: Path, cache: Path) -> float:
+    """Max RSS of a cold build run as its own process (workers included)."""
+    shutil.rmtree(cache, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(
+        [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(before, after) / 1024
+
+
+def parquet_bytes(cache: Path) -> int:
+    generation = (cache / "current").resolve()
+    return sum(p.stat().st_size for p in generation.rglob("*.parquet") if p.is_file())
+
+
+def run(docs: int = 10_000, keep: bool = False, naive_sample: int = 1000) -> dict:
+    work = Path(
+        os.environ.get("SEEDSCOPE_BENCH_DIR") or tempfile.mkdtemp(prefix="seedscope-bench-")
+    )
+    seeds = generated_corpus(work / f"corpus-{docs}", docs)
+    cache = work / "cache"
+    files = sorted(seeds.glob("*.md"))
+    sample = random.Random(1).sample(files, min(naive_sample, len(files)))
+
+    naive = naive_docs_per_second(sample)
+
+    shutil.rmtree(cache, ignore_errors=True)
+    started = time.perf_counter()
+    cold_report = build_cache(seeds, cache)
+    cold = time.perf_counter() - started
+    cold_rate = len(files) / cold
+
+    nothing = median_seconds(lambda: build_cache(seeds, cache), repeat=7)
+
+    edits = iter(random.Random(2).sample(files, 7))
+
+    def one_change() -> None:
+        path = next(edits)
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert build_cache(seeds, cache).parsed == 1
+
+    one = median_seconds(one_change, repeat=7)
+
+    corpus = read_cache(cache)
+    memory = corpus.memory_bytes()
+    on_disk = parquet_bytes(cache)
+    peak = build_peak_rss_mb(seeds, work / "cache-rss")
+
+    data = {
+        "documents": len(files),
+        "entries": sum(cold_report.entries.values()),
+        "naive_docs_per_s": naive,
+        "naive_sample": len(sample),
+        "cold_s": cold,
+        "cold_docs_per_s": cold_rate,
+        "refresh_nothing_s": nothing,
+        "refresh_one_s": one,
+        "peak_rss_mb": peak,
+        "corpus_memory_bytes": memory,
+        "parquet_bytes": on_disk,
+        "cpu_count": os.cpu_count(),
+    }
+    rows = [
+        ("naive baseline", f"{naive:,.0f} doc/s", "", ""),
+        (
+            "cold build",
+            f"{cold_rate:,.0f} doc/s",
+            "",
+            f"({cold:.2f} s for {len(files):,} documents)",
+        ),
+        (
+            "cold build vs naive",
+            f"{cold_rate / naive:.1f}x",
+            ">= 25x",
+            verdict(cold_rate / naive >= 25),
+        ),
+        (
+            "refresh, nothing changed",
+            f"{cold / nothing:.0f}x faster",
+            ">= 50x",
+            verdict(cold / nothing >= 50),
+        ),
+        (
+            "refresh, one file changed",
+            f"{cold / one:.0f}x faster",
+            ">= 50x",
+            verdict(cold / one >= 50),
+        ),
+        ("peak RSS of a cold build", f"{peak:,.0f} MB", "<= 600 MB", verdict(peak <= 600)),
+        (
+            "corpus in memory / Parquet",
+            f"{memory / on_disk:.2f}x",
+            "<= 3x",
+            verdict(memory <= 3 * on_disk),
+        ),
+    ]
+    report("loaders", rows, data)
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return data

@@ -1,41 +1,107 @@
-"""Seedscope's entry point: ``streamlit run dashboard.py -- --seeds DIR``."""
+"""Seedscope: ``streamlit run dashboard.py -- --seeds DIR [--cache DIR]``.
+
+The router: page config, the corpus (built with progress on first use,
+loaded once per process), the shared sidebar filters kept in the URL, and
+``st.navigation`` over the pages. Pages only read the context and draw.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-from pathlib import Path
 
 import streamlit as st
 
-from loaders import CacheError, SeedsError, load_corpus
+from loaders import CacheError, SeedsError
+from ui import context, corpus, sidebar, state, uploads_panel
 
-BUNDLED_SEEDS = Path(__file__).parent / "seeds"
+LOG = logging.getLogger("seedscope")
 
 
-def _arguments() -> argparse.Namespace:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="dashboard.py", add_help=False)
-    parser.add_argument("--seeds", default=os.environ.get("SEEDSCOPE_SEEDS") or str(BUNDLED_SEEDS))
+    parser.add_argument(
+        "--seeds", default=os.environ.get("SEEDSCOPE_SEEDS") or str(corpus.BUNDLED_SEEDS)
+    )
     parser.add_argument("--cache", default=os.environ.get("SEEDSCOPE_CACHE"))
     args, _unknown = parser.parse_known_args(sys.argv[1:])
     return args
 
 
-st.set_page_config(page_title="Seedscope", page_icon="🌱", layout="wide")
-args = _arguments()
+st.set_page_config(
+    page_title="Seedscope", page_icon="🌱", layout="wide", initial_sidebar_state="expanded"
+)
+state.seed_from_url()
+state.apply_pending()
+args = arguments()
+
+if "_corpus_param" not in st.session_state:
+    wanted = state.initial_query(state.CORPUS_PARAM)
+    st.session_state["_corpus_param"] = wanted[-1] if wanted else None
+choice = corpus.choose(args.seeds, args.cache, st.session_state["_corpus_param"])
 try:
-    corpus = load_corpus(args.seeds, args.cache)
+    report = corpus.ensure_built(choice, refresh=st.session_state.pop("_refresh", False))
+    explorer = corpus.explorer_for(choice, report)
 except (SeedsError, CacheError) as exc:
-    st.error(f"Seedscope cannot open its corpus: {exc}")
+    st.error(f"Seedscope cannot open this corpus: {exc}", icon=":material/error:")
+    st.caption("Point it at a folder of seed documents with `--seeds DIR` or `SEEDSCOPE_SEEDS`.")
     st.stop()
 
-report = corpus.report
-st.title("Seedscope")
-st.caption(f"Corpus: {corpus.seeds_dir}")
-cols = st.columns(3)
-cols[0].metric("Documents", f"{len(corpus.documents):,}")
-cols[1].metric("Entries", f"{len(corpus.entries):,}")
-cols[2].metric("Problems", f"{len(corpus.problems):,}")
-if report is not None:
-    st.write(report.summary_line())
+current = state.current()
+view = explorer.view(current)
+
+# Page files live in subfolders of pages/: a .py file directly in pages/
+# would make Streamlit treat it as a legacy multipage app on a fresh server,
+# and a shared link to /heatmaps would run the page without this router.
+pages = {
+    "overview": st.Page(
+        "pages/explore/overview.py",
+        title="Overview",
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
+    ),
+    "heatmaps": st.Page(
+        "pages/explore/heatmaps.py",
+        title="Heatmaps",
+        icon=":material/grid_on:",
+        url_path="heatmaps",
+    ),
+    "signals": st.Page(
+        "pages/explore/signals.py", title="Signals", icon=":material/sensors:", url_path="signals"
+    ),
+    "documents": st.Page(
+        "pages/explore/documents.py",
+        title="Documents",
+        icon=":material/article:",
+        url_path="documents",
+    ),
+    "health": st.Page(
+        "pages/explore/health.py",
+        title="Data health",
+        icon=":material/health_and_safety:",
+        url_path="health",
+    ),
+}
+context.publish(context.Context(choice, report, explorer, current, view, pages))
+
+sidebar.corpus_box(choice.label, str(choice.seeds), explorer, report.built_at)
+uploads_panel.draw(choice)
+sidebar.filters(explorer, view)
+
+navigation = st.navigation(
+    {"Explore": list(pages.values())},
+    position="sidebar",
+)
+try:
+    navigation.run()
+except Exception:
+    LOG.exception("page %s failed", navigation.title)
+    st.error(
+        "Something went wrong while drawing this page. The problem has been logged; "
+        "try clearing the filters or reloading.",
+        icon=":material/error:",
+    )
+state.sync_url()

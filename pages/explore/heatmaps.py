@@ -1,0 +1,116 @@
+"""Heatmaps: any dimension against any other; click a cell for the entries behind it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seedscope.figures import heatmap_figure
+from seedscope.fmt import fmt_relevancy, fmt_share
+from seedscope.heatmap import (
+    COL_DIMENSIONS,
+    MEASURES,
+    ROW_DIMENSIONS,
+    build_heatmap,
+    cell_entries,
+    cell_filter_changes,
+)
+from ui import context, sidebar, state
+from ui.columns import ENTRY_COLUMNS
+from ui.widgets import downloads
+
+ctx = context.get()
+view, explorer = ctx.view, ctx.explorer
+
+st.title("Heatmaps")
+st.caption(f"Filters: {ctx.state.describe()}")
+if view.empty:
+    sidebar.empty_state(ctx.state)
+    st.stop()
+
+rows = state.page_param("rows", "theme", list(ROW_DIMENSIONS))
+cols = state.page_param("cols", "section", list(COL_DIMENSIONS))
+measure = state.page_param("measure", "mean", list(MEASURES))
+top = int(state.page_param("top", "15", [str(n) for n in (5, 10, 15, 20, 30, 50)]))
+
+a, b, c, d = st.columns([2, 2, 3, 1])
+a.selectbox("Rows", list(ROW_DIMENSIONS), format_func=ROW_DIMENSIONS.get, key="p_rows")
+b.selectbox("Columns", list(COL_DIMENSIONS), format_func=COL_DIMENSIONS.get, key="p_cols")
+c.segmented_control(
+    "Measure", list(MEASURES), format_func=MEASURES.get, key="p_measure", required=True
+)
+d.selectbox("Rows shown", ["5", "10", "15", "20", "30", "50"], key="p_top")
+
+heatmap = build_heatmap(explorer, view, rows, cols, measure, top=top)
+if not heatmap.rows:
+    st.info("Nothing to draw: no entries have these dimensions under the current filters.")
+    st.stop()
+
+event = st.plotly_chart(
+    heatmap_figure(heatmap),
+    key=f"heatmap_{rows}_{cols}",
+    on_select="rerun",
+    selection_mode="points",
+    config={"displaylogo": False},
+)
+st.caption(
+    f"{len(heatmap.rows)} of {heatmap.total_rows:,} {ROW_DIMENSIONS[rows].lower()} values, "
+    "most entries first. Click a cell to list its entries."
+)
+
+points = event.selection.points if event and event.selection else []
+if points:
+    row_key, col_key, count, mean, share = points[0]["customdata"][:5]
+    label = heatmap.row_labels.get(row_key, row_key)
+    st.subheader(f"{label} × {col_key}")
+    st.caption(
+        f"{int(count):,} entries · mean relevancy {fmt_relevancy(mean)} · "
+        f"{fmt_share(share)} rated 4 or more"
+    )
+    changes = cell_filter_changes(rows, row_key, cols, col_key)
+    if changes and st.button(
+        "Filter everything to this cell", icon=":material/filter_alt:", key="cell_to_filters"
+    ):
+        merged = {}
+        for name, value in changes.items():
+            old = getattr(ctx.state, name)
+            merged[name] = (
+                tuple(dict.fromkeys((*old, *value))) if isinstance(value, tuple) else value
+            )
+        state.request_filters(ctx.state.with_changes(**merged))
+    entries = cell_entries(explorer, view, rows, cols, row_key, col_key)
+    table = entries[
+        [
+            "section",
+            "name",
+            "description",
+            "relevancy",
+            "title_text",
+            "page_date",
+            "doc_id",
+            "position",
+        ]
+    ]
+    picked = st.dataframe(
+        table,
+        key="cell_entries",
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={**ENTRY_COLUMNS, "doc_id": None, "position": None},
+    )
+    if picked.selection.rows:
+        entry = table.iloc[picked.selection.rows[0]]
+        if entry["section"] == "Signals":
+            state.open_signal(f"{entry['doc_id']}:{entry['position']}")
+            context.go("signals")
+        state.open_doc(str(entry["doc_id"]))
+        context.go("documents")
+    st.caption("Select a signal to open its drill-down, any other entry to open its document.")
+    downloads(table, f"heatmap-{rows}-{cols}-{label}-{col_key}", key="cell_dl")
+else:
+    downloads(
+        heatmap.values.reset_index(names=ROW_DIMENSIONS[rows]),
+        f"heatmap-{rows}-{cols}-{measure}",
+        key="heatmap_dl",
+        caption="Download the matrix shown above.",
+    )

@@ -1,0 +1,445 @@
+"""Relevancy heatmaps: entries of a view aggregated by a row and a column dimension.
+
+A heatmap answers "where is the relevant material?": rows are themes,
+keywords, categories, types or documents; columns are sections, months,
+quarters or categories; each cell holds how many entries fall there, their
+mean relevancy and the share of them rated 4 or 5.
+
+Themes and keywords belong to documents, not to entries, and a document has
+several of them, so an entry counts once under *every* theme of its document.
+Exploding 200,000 entries by ~4 themes each would be slow, so the work is
+done in three numpy steps instead: aggregate entries per (document, column),
+rank row keys from per-document totals, then join only the top rows'
+(document, row key) pairs onto the per-document aggregates. This module never
+imports streamlit: pages call it and draw the result.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .explore import SECTIONS, Explorer, View
+
+#: Row dimensions: key -> what the page calls it.
+ROW_DIMENSIONS: dict[str, str] = {
+    "theme": "Theme",
+    "keyword": "Keyword",
+    "category": "Category",
+    "type": "Type",
+    "document": "Document",
+}
+#: Column dimensions: key -> what the page calls it.
+COL_DIMENSIONS: dict[str, str] = {
+    "section": "Section",
+    "month": "Month",
+    "quarter": "Quarter",
+    "category": "Category",
+}
+#: Cell measures: key -> label (also the colour bar's title).
+MEASURES: dict[str, str] = {
+    "mean": "Mean relevancy",
+    "count": "Entries",
+    "share4": "Share rated ≥ 4",
+}
+
+#: Tag lists behind the multi-valued row dimensions.
+_TAG_LISTS = {"theme": "Themes", "keyword": "Keywords"}
+#: Document columns behind the single-valued dimensions.
+_DOC_COLUMNS = {"category": "category", "type": "doc_type", "month": "month", "quarter": "quarter"}
+#: Longest document title shown as a row label.
+TITLE_LABEL_LENGTH = 60
+#: Above this many (document, column) slots, aggregate with a sort instead of a dense bincount.
+_DENSE_LIMIT = 4_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class Heatmap:
+    """One aggregated grid, ready to draw: rows × cols frames of each measure.
+
+    ``eq=False`` because the frames make field-wise equality meaningless (and
+    unhashable); a heatmap is compared by identity.
+    """
+
+    row_dim: str
+    col_dim: str
+    measure: str
+    rows: list[str]  # row keys, most entries first
+    cols: list[str]  # column keys, in their natural order
+    row_labels: dict[str, str]  # row key -> display label (unique)
+    count: pd.DataFrame  # entries per cell, 0 where none
+    mean: pd.DataFrame  # mean relevancy of rated entries, NaN where none
+    share: pd.DataFrame  # share of rated entries that are >= 4, NaN where none
+    rated: pd.DataFrame  # entries with a relevancy per cell
+    total_rows: int  # row keys with entries before the cut to the top N
+
+    @property
+    def values(self) -> pd.DataFrame:
+        """The frame of the chosen measure (what the colour shows)."""
+        return {"mean": self.mean, "count": self.count, "share4": self.share}[self.measure]
+
+    @property
+    def measure_label(self) -> str:
+        return MEASURES[self.measure]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def _check(rows: str, cols: str, measure: str | None = None) -> None:
+    """Unknown dimensions are programming errors: say which names are valid."""
+    if rows not in ROW_DIMENSIONS:
+        raise ValueError(f"unknown row dimension {rows!r}; expected one of {list(ROW_DIMENSIONS)}")
+    if cols not in COL_DIMENSIONS:
+        raise ValueError(
+            f"unknown column dimension {cols!r}; expected one of {list(COL_DIMENSIONS)}"
+        )
+    if measure is not None and measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; expected one of {list(MEASURES)}")
+
+
+def category_codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1 for missing) and their values, without touching strings.
+
+    Categorical columns already carry codes; anything else is factorized.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(dtype=np.int64), pd.Index(series.cat.categories)
+    codes, uniques = pd.factorize(series)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _sorted_codes(
+    series: pd.Series, order: list[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """Codes re-numbered so that code order is display order.
+
+    ``order`` fixes the first values (the canonical sections); the rest sort
+    alphabetically, which is also chronological for "2024-05" and "2024Q2".
+    Empty strings count as missing.
+    """
+    codes, values = category_codes(series)
+    names = [str(v) for v in values]
+    known = {n for n in names if n}
+    ordered = [n for n in (order or ()) if n in known] + sorted(known - set(order or ()))
+    position = {name: i for i, name in enumerate(ordered)}
+    remap = np.array([position.get(n, -1) for n in names] + [-1], dtype=np.int64)
+    # code -1 (missing) indexes the trailing -1
+    return remap[codes], ordered
+
+
+def _column_codes(
+    explorer: Explorer, entries: pd.DataFrame, cols: str
+) -> tuple[np.ndarray, list[str]]:
+    """Each entry's column index (-1: no column, e.g. an undated document)."""
+    if cols == "section":
+        return _sorted_codes(entries["section"], list(SECTIONS))
+    doc_codes, names = _sorted_codes(explorer.documents[_DOC_COLUMNS[cols]])
+    return doc_codes[entries["doc_row"].to_numpy()], names
+
+
+def _row_pairs(
+    explorer: Explorer, view: View, rows: str
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(doc_row, row code) pairs of the view's documents, and the row key of each code.
+
+    A document has one pair per distinct theme/keyword (duplicates in its
+    list would otherwise count its entries twice), one for its category or
+    type, and one for itself as a document row.
+    """
+    if rows in _TAG_LISTS:
+        tags = view.tags
+        tags = tags[(tags["list"] == _TAG_LISTS[rows]).to_numpy()]
+        codes, values = category_codes(tags["value_norm"])
+        names = [str(v) for v in values]
+        doc_rows = tags["doc_row"].to_numpy(dtype=np.int64)
+        keep = codes >= 0
+        if len(names):
+            keep &= np.array([bool(n) for n in names], dtype=bool)[np.maximum(codes, 0)]
+        doc_rows, codes = doc_rows[keep], codes[keep]
+        width = max(len(names), 1)
+        unique = np.unique(doc_rows * width + codes)
+        return unique // width, unique % width, names
+    doc_rows = view.documents["doc_row"].to_numpy(dtype=np.int64)
+    if rows == "document":
+        return doc_rows, doc_rows, explorer.documents["doc_id"].astype(str).tolist()
+    codes, names = _sorted_codes(explorer.documents[_DOC_COLUMNS[rows]])
+    codes = codes[doc_rows]
+    keep = codes >= 0
+    return doc_rows[keep], codes[keep], names
+
+
+def _document_labels(explorer: Explorer, doc_ids: list[str]) -> dict[str, str]:
+    """Titles cut to fit a row label, made unique with the doc_id where they collide."""
+    docs = explorer.documents
+    titles = docs["title_text"].to_numpy()[explorer.row_of.reindex(doc_ids).to_numpy()]
+    labels = [_shorten(str(t), TITLE_LABEL_LENGTH) for t in titles]
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return {
+        doc_id: (f"{label} ({doc_id})" if seen[label] > 1 else label)
+        for doc_id, label in zip(doc_ids, labels, strict=True)
+    }
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _empty(rows: str, cols: str, measure: str, total_rows: int = 0) -> Heatmap:
+    frame = pd.DataFrame(index=pd.Index([], dtype=object), columns=pd.Index([], dtype=object))
+    return Heatmap(
+        rows,
+        cols,
+        measure,
+        [],
+        [],
+        {},
+        frame.astype(np.int64),
+        frame.astype(float),
+        frame.astype(float),
+        frame.astype(np.int64),
+        total_rows,
+    )
+
+
+def build_heatmap(
+    explorer: Explorer, view: View, rows: str, cols: str, measure: str, top: int = 15
+) -> Heatmap:
+    """Aggregate the view's entries into a rows × cols grid of the ``top`` busiest rows.
+
+    Rows are ranked by how many entries they hold in the grid (entries without
+    a column, e.g. of undated documents under "month", are not counted), ties
+    broken alphabetically (ignoring case). Columns are those with at least one entry in the
+    kept rows.
+    """
+    _check(rows, cols, measure)
+    entries = view.entries
+    if entries.empty or top <= 0:
+        return _empty(rows, cols, measure)
+    n_docs = len(explorer.documents)
+
+    # 1. aggregate entries per (document, column)
+    col_codes, col_names = _column_codes(explorer, entries, cols)
+    n_cols = max(len(col_names), 1)
+    doc_rows = entries["doc_row"].to_numpy(dtype=np.int64)
+    relevancy = entries["relevancy"].to_numpy(dtype=float)
+    keep = col_codes >= 0
+    doc_rows, col_codes, relevancy = doc_rows[keep], col_codes[keep], relevancy[keep]
+    rated = ~np.isnan(relevancy)
+    high = rated & (relevancy >= 4)
+    rel_sum = np.where(rated, relevancy, 0.0)
+    keys = doc_rows * n_cols + col_codes
+    if n_docs * n_cols <= _DENSE_LIMIT:
+        size = n_docs * n_cols
+        g_count_all = np.bincount(keys, minlength=size)
+        slots = np.flatnonzero(g_count_all)
+        g_count = g_count_all[slots]
+        g_rated = np.bincount(keys, weights=rated, minlength=size)[slots]
+        g_sum = np.bincount(keys, weights=rel_sum, minlength=size)[slots]
+        g_high = np.bincount(keys, weights=high, minlength=size)[slots]
+    else:
+        slots, inverse = np.unique(keys, return_inverse=True)
+        g_count = np.bincount(inverse)
+        g_rated = np.bincount(inverse, weights=rated)
+        g_sum = np.bincount(inverse, weights=rel_sum)
+        g_high = np.bincount(inverse, weights=high)
+    g_doc, g_col = slots // n_cols, slots % n_cols
+    if not len(g_doc):
+        return _empty(rows, cols, measure)
+
+    # 2. rank row keys by their entries: per-document totals summed over pairs
+    p_doc, p_row, row_names = _row_pairs(explorer, view, rows)
+    doc_total = np.bincount(g_doc, weights=g_count, minlength=n_docs)
+    n_keys = max(len(row_names), 1)
+    row_total = np.bincount(p_row, weights=doc_total[p_doc], minlength=n_keys)
+    candidates = np.flatnonzero(row_total > 0)
+    if not len(candidates):
+        return _empty(rows, cols, measure)
+    if rows == "document":
+        tie_text = explorer.documents["title_text"].to_numpy()[candidates]
+    else:
+        tie_text = [row_names[c] for c in candidates]
+    tie = np.array([str(t).casefold() for t in tie_text], dtype=object)
+    tie_rank = np.argsort(np.argsort(tie, kind="stable"), kind="stable")
+    order = np.lexsort((tie_rank, -row_total[candidates]))
+    chosen = candidates[order[:top]]
+    rank = np.full(n_keys, -1, dtype=np.int64)
+    rank[chosen] = np.arange(len(chosen))
+
+    # 3. join the kept rows' (document, row) pairs onto the (document, column) groups
+    sel = rank[p_row] >= 0
+    s_doc, s_rank = p_doc[sel], rank[p_row[sel]]
+    by_doc = np.argsort(s_doc, kind="stable")
+    s_rank = s_rank[by_doc]
+    per_doc = np.bincount(s_doc, minlength=n_docs)
+    start = np.cumsum(per_doc) - per_doc
+    reps = per_doc[g_doc]
+    group = np.repeat(np.arange(len(g_doc)), reps)
+    offset = np.arange(len(group)) - np.repeat(np.cumsum(reps) - reps, reps)
+    cell_rank = s_rank[start[g_doc[group]] + offset]
+    cell = cell_rank * n_cols + g_col[group]
+    size = len(chosen) * n_cols
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=weights[group], minlength=size).reshape(-1, n_cols)
+
+    count = total(g_count.astype(float)).astype(np.int64)
+    n_rated = total(g_rated).astype(np.int64)
+    sums, highs = total(g_sum), total(g_high)
+    present = count.sum(axis=0) > 0
+    count, n_rated, sums, highs = (a[:, present] for a in (count, n_rated, sums, highs))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n_rated > 0, sums / n_rated, np.nan)
+        share = np.where(n_rated > 0, highs / n_rated, np.nan)
+
+    row_keys = [row_names[c] for c in chosen]
+    col_keys = [name for name, p in zip(col_names, present, strict=False) if p]
+    if rows == "document":
+        labels = _document_labels(explorer, row_keys)
+    else:
+        labels = {key: key for key in row_keys}
+    index = pd.Index(row_keys, dtype=object, name=rows)
+    columns = pd.Index(col_keys, dtype=object, name=cols)
+
+    def frame(values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(values, index=index, columns=columns)
+
+    return Heatmap(
+        row_dim=rows,
+        col_dim=cols,
+        measure=measure,
+        rows=row_keys,
+        cols=col_keys,
+        row_labels=labels,
+        count=frame(count),
+        mean=frame(mean),
+        share=frame(share),
+        rated=frame(n_rated),
+        total_rows=len(candidates),
+    )
+
+
+#: Columns of :func:`cell_entries`, in display order.
+CELL_COLUMNS = [
+    "title_text",
+    "page_date",
+    "doc_id",
+    "section",
+    "position",
+    "name",
+    "description",
+    "relevancy",
+]
+
+
+def _row_doc_mask(explorer: Explorer, view: View, rows: str, row_key: str) -> np.ndarray:
+    """Which documents (by doc_row) belong to one row of the heatmap."""
+    docs = explorer.documents
+    mask = np.zeros(len(docs), dtype=bool)
+    if rows in _TAG_LISTS:
+        tags = view.tags
+        hit = ((tags["list"] == _TAG_LISTS[rows]) & (tags["value_norm"] == row_key)).to_numpy()
+        mask[tags["doc_row"].to_numpy()[hit]] = True
+    elif rows == "document":
+        row = explorer.row_of.get(row_key)
+        if row is not None:
+            mask[int(row)] = True
+    else:
+        mask = (docs[_DOC_COLUMNS[rows]] == row_key).to_numpy(dtype=bool)
+    return mask
+
+
+def cell_entries(
+    explorer: Explorer, view: View, rows: str, cols: str, row_key: str, col_key: str
+) -> pd.DataFrame:
+    """The entries behind one cell, most relevant first, for the drill-down table.
+
+    Uses exactly the membership rules of :func:`build_heatmap`, so the table
+    has as many rows as the cell's ``count``.
+    """
+    _check(rows, cols)
+    entries = view.entries
+    doc_rows = entries["doc_row"].to_numpy()
+    mask = _row_doc_mask(explorer, view, rows, row_key)[doc_rows]
+    if cols == "section":
+        mask &= (entries["section"] == col_key).to_numpy(dtype=bool)
+    else:
+        doc_values = explorer.documents[_DOC_COLUMNS[cols]]
+        mask &= (doc_values == col_key).to_numpy(dtype=bool)[doc_rows]
+    picked = entries[mask]
+    docs = explorer.documents
+    out = pd.DataFrame(
+        {
+            "title_text": docs["title_text"].to_numpy()[picked["doc_row"].to_numpy()],
+            "page_date": docs["page_date"].to_numpy()[picked["doc_row"].to_numpy()],
+            "doc_id": picked["doc_id"].astype(object).to_numpy(),
+            "section": picked["section"].astype(object).to_numpy(),
+            "position": picked["position"].to_numpy(),
+            "name": picked["name"].astype(object).to_numpy(),
+            "description": picked["description"].astype(object).to_numpy(),
+            "relevancy": picked["relevancy"].to_numpy(dtype=float),
+        },
+        columns=CELL_COLUMNS,
+    )
+    out = out.sort_values(
+        ["relevancy", "title_text", "position"],
+        ascending=[False, True, True],
+        na_position="last",
+        kind="stable",
+    )
+    return out.reset_index(drop=True)
+
+
+def _month_span(key: str) -> tuple[dt.date, dt.date] | None:
+    try:
+        year, month = (int(part) for part in key.split("-"))
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    except ValueError:
+        return None
+
+
+def _quarter_span(key: str) -> tuple[dt.date, dt.date] | None:
+    try:
+        year_text, quarter_text = key.upper().split("Q")
+        year, quarter = int(year_text), int(quarter_text)
+        if not 1 <= quarter <= 4:
+            return None
+        first, last = 3 * quarter - 2, 3 * quarter
+        return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+    except ValueError:
+        return None
+
+
+def cell_filter_changes(
+    row_dim: str, row_key: str, col_dim: str, col_key: str
+) -> dict[str, object]:
+    """``FilterState.with_changes`` arguments that narrow the dashboard to one cell.
+
+    Documents are not a filter, so a document row contributes nothing; a
+    malformed month or quarter key contributes nothing rather than a wrong range.
+    """
+    _check(row_dim, col_dim)
+    changes: dict[str, object] = {}
+    list_fields = {"theme": "themes", "keyword": "keywords", "category": "categories"}
+    list_fields["type"] = "types"
+    if row_dim in list_fields:
+        changes[list_fields[row_dim]] = (row_key,)
+    if col_dim == "section":
+        changes["sections"] = (col_key,)
+    elif col_dim == "category":
+        previous = changes.get("categories", ())
+        changes["categories"] = tuple(dict.fromkeys((*previous, col_key)))  # type: ignore[misc]
+    else:
+        span = _month_span(col_key) if col_dim == "month" else _quarter_span(col_key)
+        if span is not None:
+            changes["date_from"], changes["date_to"] = span
+    return changes

@@ -1,0 +1,184 @@
+"""Every page through Streamlit's AppTest: renders, obeys filters, restores URLs.
+
+These run dashboard.py (the router) in-process, on the bundled seed and on the
+real corpus; the browser tests in tests/browser prove what a person sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = [
+    f"pages/explore/{name}.py"
+    for name in ("overview", "heatmaps", "signals", "documents", "health")
+]
+SEED_DIR = ROOT / "seeds"
+
+
+def make_app(
+    monkeypatch: pytest.MonkeyPatch,
+    seeds: Path,
+    cache: Path,
+    query: dict[str, str | list[str]] | None = None,
+) -> AppTest:
+    monkeypatch.setenv("SEEDSCOPE_SEEDS", str(seeds))
+    monkeypatch.setenv("SEEDSCOPE_CACHE", str(cache))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    return app
+
+
+@pytest.fixture(scope="module")
+def corpus_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pages-cache")
+
+
+def param(app: AppTest, name: str) -> list[str]:
+    """A query parameter as a list, however AppTest stores it."""
+    value = app.query_params.get(name)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def metric(app: AppTest, label: str) -> str:
+    for item in app.metric:
+        if item.label == label:
+            return str(item.value)
+    raise AssertionError(f"no metric {label!r}: {[m.label for m in app.metric]}")
+
+
+def texts(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    parts += [i.value for i in app.info] + [w.value for w in app.warning]
+    parts += [s.value for s in app.subheader]
+    parts += [t.value for t in app.title] + [h.value for h in app.header]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_bundled_seed(
+    page: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_real_corpus(
+    page: str, monkeypatch: pytest.MonkeyPatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def test_overview_counts_the_whole_corpus(monkeypatch, corpus_dir: Path, corpus_cache) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    assert metric(app, "Documents") == "177"
+    assert metric(app, "Signals") == "979"
+
+
+def test_theme_filter_narrows_the_view(monkeypatch, corpus_dir: Path, corpus_cache: Path) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    themes = app.multiselect(key="f_theme")
+    assert themes.options, "the theme filter offers the corpus's themes"
+    assert "(" in themes.options[0], "each option shows its document count"
+    themes.set_value(["ai"]).run()
+    documents = int(metric(app, "Documents").replace(",", ""))
+    assert 0 < documents < 177
+    assert param(app, "theme") == ["ai"]
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        ("f_keyword", ["france"]),
+        ("f_category", ["science"]),
+        ("f_type", ["news"]),
+        ("f_section", ["Concerns"]),
+    ],
+)
+def test_each_filter_changes_what_is_shown(
+    widget: str, value: list[str], monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    before = (metric(app, "Documents"), metric(app, "Signals"), metric(app, "Other entries"))
+    app.multiselect(key=widget).set_value(value).run()
+    after = (metric(app, "Documents"), metric(app, "Signals"), metric(app, "Other entries"))
+    assert after != before
+
+
+def test_search_relevancy_and_dates_filter(monkeypatch, corpus_dir: Path, corpus_cache) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    app.text_input(key="f_q").set_value("quantum").run()
+    searched = int(metric(app, "Documents"))
+    assert 0 < searched < 20
+    app.text_input(key="f_q").set_value("").run()
+    app.slider(key="f_min_relevancy").set_value(5.0).run()
+    assert int(metric(app, "Signals").replace(",", "")) < 979
+    assert param(app, "min_relevancy") == ["5"]
+    app.slider(key="f_min_relevancy").set_value(1.0).run()
+    app.date_input(key="f_from").set_value(dt.date(2025, 1, 1)).run()
+    app.date_input(key="f_to").set_value(dt.date(2025, 12, 31)).run()
+    in_2025 = int(metric(app, "Documents"))
+    assert 0 < in_2025 < 177
+    assert metric(app, "Date span") == "2025"
+    assert (param(app, "from"), param(app, "to")) == (["2025-01-01"], ["2025-12-31"])
+
+
+def test_query_parameters_restore_filters_and_open_signal(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    doc_id = "00344fccd0922ea64c011f2e3e163153"
+    app = make_app(
+        monkeypatch,
+        corpus_dir,
+        corpus_cache,
+        {"theme": ["ai"], "min_relevancy": "4", "signal": f"{doc_id}:0"},
+    ).run()
+    assert app.multiselect(key="f_theme").value == ["ai"]
+    assert app.slider(key="f_min_relevancy").value == 4.0
+    app.switch_page("pages/explore/signals.py").run()
+    assert not app.exception
+    assert "In 10 years" in texts(app)
+    assert param(app, "signal") == [f"{doc_id}:0"]
+
+
+def test_filters_that_match_nothing_show_an_empty_state(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache, {"q": "zzzz-no-such-words"}).run()
+    assert "No documents match" in texts(app)
+    app.button(key="clear_filters_empty").click().run()
+    assert metric(app, "Documents") == "177"
+    assert "q" not in app.query_params
+
+
+def test_documents_page_opens_a_document_from_the_url(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    app = make_app(
+        monkeypatch, corpus_dir, corpus_cache, {"doc": "78cbf4c846d2549699dc09df3ae30ad4"}
+    ).run()
+    app.switch_page("pages/explore/documents.py").run()
+    assert not app.exception
+    assert "PoC||GTFO" in texts(app).replace("\\", "")
+
+
+def test_unknown_uploaded_corpus_name_falls_back_to_the_default(
+    monkeypatch, tmp_path: Path
+) -> None:
+    app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache", {"corpus": "../../etc"}).run()
+    assert not app.exception
+    assert metric(app, "Documents") == "1"

@@ -1,0 +1,43 @@
+"""What every page needs for this run: the corpus, the filters and their view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from loaders import BuildReport
+from seedscope.explore import Explorer, View
+from seedscope.filters import FilterState
+
+from .corpus import CorpusChoice
+
+_KEY = "_run_context"
+
+
+@dataclass(frozen=True)
+class Context:
+    choice: CorpusChoice
+    report: BuildReport
+    explorer: Explorer
+    state: FilterState
+    view: View
+    pages: dict[str, st.Page]  # type: ignore[name-defined]
+
+
+def publish(context: Context) -> None:
+    st.session_state[_KEY] = context
+
+
+def get() -> Context:
+    """The context dashboard.py prepared for this run."""
+    context = st.session_state.get(_KEY)
+    if context is None:  # a page run on its own, not through dashboard.py
+        st.error("Open Seedscope through dashboard.py (`make run`).")
+        st.stop()
+    return context
+
+
+def go(page: str, **query: str) -> None:
+    """Switch to one of the app's pages (state travels in the session)."""
+    st.switch_page(get().pages[page])

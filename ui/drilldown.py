@@ -1,0 +1,134 @@
+"""The signal drill-down panel: today → change → in 10 years → driving force."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from seedscope.drilldown import SignalDetail
+from seedscope.fmt import fmt_date, fmt_relevancy
+from seedscope.related import RelatedIndex
+from seedscope.safety import escape_markdown, link_markdown
+
+from . import context, state
+from .columns import ENTRY_COLUMNS
+
+#: Below this, a "related" signal shares no more than one common word.
+RELATED_MIN_SCORE = 0.09
+
+STEPS = (
+    ("description", "Today", ":material/today:"),
+    ("change", "Change", ":material/trending_up:"),
+    ("ten_year", "In 10 years", ":material/update:"),
+    ("driving_force", "Driving force", ":material/bolt:"),
+)
+
+
+@st.cache_resource(show_spinner="Indexing signals for related-signal search…", max_entries=4)
+def related_index(cache: str, generation: str) -> RelatedIndex:
+    return RelatedIndex(context.get().explorer)
+
+
+def relevancy_dots(value: object) -> str:
+    """``●●●●○ 4`` — relevancy as a visual, readable in any theme."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "relevancy not rated"
+    filled = round(float(value))  # type: ignore[arg-type]
+    return "●" * filled + "○" * (5 - filled) + f"  {fmt_relevancy(value)} / 5"
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "*not stated*"
+    return escape_markdown(str(value))
+
+
+def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
+    entry, document = detail.entry, detail.document
+    with st.container(key="drilldown"):
+        st.subheader(
+            escape_markdown(str(entry["name"] if isinstance(entry["name"], str) else "(no name)"))
+        )
+        st.markdown(f"**{relevancy_dots(entry['relevancy'])}**")
+        st.caption(
+            f"{escape_markdown(str(document['title_text']))} · {fmt_date(document['page_date'])}"
+        )
+        grid = st.columns(2)
+        for index, (column, label, icon) in enumerate(STEPS):
+            with grid[index % 2].container(border=True, key=f"step_{column}"):
+                st.markdown(f"{icon} **{label}**")
+                st.markdown(_text(entry[column]))
+        a, _b = st.columns(2)
+        if a.button(
+            "Open the document", icon=":material/article:", key="drill_open_doc", width="stretch"
+        ):
+            state.open_doc(detail.doc_id)
+            context.go("documents")
+
+        with st.expander("The document", expanded=True, icon=":material/description:"):
+            summary = document.get("summary")
+            if isinstance(summary, str) and summary:
+                st.markdown(escape_markdown(summary, multiline=True))
+            links = [
+                link_markdown("Original article", document.get("source_url")),
+                link_markdown("Digest page", document.get("page_url")),
+            ]
+            st.markdown(" · ".join(links))
+            if detail.themes:
+                st.markdown("**Themes:** " + " · ".join(escape_markdown(t) for t in detail.themes))
+            if detail.keywords:
+                st.markdown(
+                    "**Keywords:** " + " · ".join(escape_markdown(k) for k in detail.keywords)
+                )
+
+        if not detail.other_entries.empty:
+            with st.expander(
+                f"Other entries of this document ({len(detail.other_entries):,})",
+                icon=":material/list:",
+            ):
+                st.dataframe(
+                    detail.other_entries,
+                    hide_index=True,
+                    key="drill_other_entries",
+                    column_config={**ENTRY_COLUMNS, "position": None},
+                )
+        if not detail.other_signals.empty:
+            with st.expander(
+                f"Other signals of this document ({len(detail.other_signals):,})",
+                icon=":material/sensors:",
+            ):
+                for row in detail.other_signals.itertuples():
+                    if st.button(
+                        f"{row.name} · {fmt_relevancy(row.relevancy)}",
+                        key=f"sib_{detail.doc_id}_{row.position}",
+                        type="tertiary",
+                    ):
+                        state.open_signal(f"{detail.doc_id}:{row.position}")
+                        st.rerun()
+
+        st.markdown("#### Related signals in other documents")
+        index = related_index(str(ctx.choice.cache), str(ctx.report.generation))
+        related = index.related(detail.doc_id, detail.position, k=8, min_score=RELATED_MIN_SCORE)
+        if related.empty:
+            st.caption(
+                "No other document has a signal with the same name, similar wording "
+                "or shared themes."
+            )
+        else:
+            st.caption("Same name first, then by shared wording and shared themes and keywords.")
+        for row in related.itertuples():
+            with st.container(border=True, key=f"rel_{row.doc_id}_{row.position}"):
+                if st.button(
+                    str(row.name),
+                    key=f"open_rel_{row.doc_id}_{row.position}",
+                    type="tertiary",
+                    icon=":material/sensors:",
+                    help="Open this signal",
+                ):
+                    state.open_signal(f"{row.doc_id}:{row.position}")
+                    st.rerun()
+                st.caption(
+                    f"{relevancy_dots(row.relevancy)} · {escape_markdown(str(row.title))} · "
+                    f"{fmt_date(row.page_date)}  \n{escape_markdown(str(row.reasons))}"
+                )

@@ -1,0 +1,68 @@
+"""Sidebar panel: switch corpus, refresh it, or upload your own documents."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders import data_dir
+from seedscope.uploads import MAX_FILES, MAX_TOTAL_BYTES, Upload, new_corpus_folder, store_uploads
+
+from .corpus import CorpusChoice, uploaded_corpora
+
+
+def _use(name: str | None) -> None:
+    st.session_state["_corpus_param"] = name
+    st.session_state["_refresh"] = True
+
+
+def draw(choice: CorpusChoice) -> None:
+    with st.sidebar.expander("Your own corpus", icon=":material/upload_file:"):
+        st.button(
+            "Refresh from disk",
+            icon=":material/refresh:",
+            key="refresh_corpus",
+            help="Re-read changed, new and deleted files of this corpus",
+            on_click=lambda: st.session_state.__setitem__("_refresh", True),
+        )
+        names = uploaded_corpora()
+        if names:
+            options = [None, *names]
+            current = choice.uploaded if choice.uploaded in names else None
+            picked = st.selectbox(
+                "Open corpus",
+                options,
+                index=options.index(current),
+                format_func=lambda n: "Default corpus" if n is None else n,
+                key="corpus_picker",
+            )
+            if picked != current:
+                _use(picked)
+                st.rerun()
+        files = st.file_uploader(
+            "Upload .md / .txt files or a .zip of them",
+            type=["md", "markdown", "txt", "zip"],
+            accept_multiple_files=True,
+            key="corpus_upload",
+            help=f"Up to {MAX_FILES:,} files and {MAX_TOTAL_BYTES // 1_000_000} MB; "
+            "they become a new corpus in Seedscope's data folder.",
+        )
+        label = st.text_input("Name", value="my corpus", key="corpus_upload_name", max_chars=40)
+        if st.button(
+            "Create corpus from uploads",
+            disabled=not files,
+            type="primary",
+            key="corpus_upload_go",
+            icon=":material/create_new_folder:",
+        ):
+            folder = new_corpus_folder(data_dir(), label)
+            result = store_uploads([Upload(f.name, f.getvalue()) for f in files], folder)
+            for name, why in result.refused[:20]:
+                st.warning(f"{name}: {why}", icon=":material/block:")
+            if len(result.refused) > 20:
+                st.warning(f"…and {len(result.refused) - 20:,} more files refused.")
+            if result.written:
+                st.success(f"{len(result.written):,} files stored; opening the new corpus.")
+                _use(folder.name)
+                st.rerun()
+            else:
+                st.error("No usable document in the upload; nothing was created.")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +23,7 @@ from loaders import Corpus
 
 from .filters import FilterState
 
+T = TypeVar("T")
 SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
 TEXT_COLUMNS = ("name", "description", "change", "ten_year", "driving_force")
 FACET_LISTS = {"themes": "Themes", "keywords": "Keywords"}
@@ -84,6 +87,7 @@ class Explorer:
 
         self._facet_tags = {facet: self._norm_codes(name) for facet, name in FACET_LISTS.items()}
         self._views: OrderedDict[FilterState, View] = OrderedDict()
+        self._memo: dict[str, object] = {}
         self._lock = threading.Lock()
         self._cache_size = cache_size
 
@@ -237,6 +241,18 @@ class Explorer:
         view_entries = entries[entry_mask]
         view_tags = tags[doc_mask[tags["doc_row"].to_numpy()]]
         return View(state, view_docs, view_entries, view_tags, facets)
+
+    # -- derived data that does not depend on filters --------------------------
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute once per Explorer (i.e. per corpus) and keep: health tables,
+        per-document theme strings and the like."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            return self._memo.setdefault(key, value)  # type: ignore[no-any-return]
 
     # -- lookups --------------------------------------------------------------
 

@@ -81,6 +81,11 @@ def test_every_page_renders_on_the_real_corpus(
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
+    # and again after filter changes, as an analyst would go on
+    app.slider(key="f_min_relevancy").set_value(4.0).run()
+    app.multiselect(key="f_theme").set_value(["ai"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
 
 
 def test_overview_counts_the_whole_corpus(monkeypatch, corpus_dir: Path, corpus_cache) -> None:

@@ -112,21 +112,26 @@ def open_doc(doc_id: str | None) -> None:
     st.session_state[OPEN_DOC] = doc_id
 
 
-def page_param(name: str, default: str, options: Sequence[str] | None = None) -> str:
+def page_param(name: str, default: str, options: Sequence[str] | None = None,
+               key: str | None = None) -> str:
     """A page's own URL parameter: read from the first URL, then from the session.
 
-    The value lives in ``st.session_state[f"p_{name}"]`` (use it as a widget
-    key); it is written to the URL after the run when it differs from the
-    default.
+    The value lives in ``st.session_state[key]`` (default ``p_<name>``; use it
+    as the widget's key). Values outside ``options`` fall back to the default,
+    so a stale or hand-edited value can never reach the page. It is written
+    to the URL after the run when it differs from the default.
     """
-    key = f"p_{name}"
+    key = key or f"p_{name}"
     ss = st.session_state
-    if key not in ss:
+    value = ss.get(key)
+    if value is None:
         values = initial_query(name)
         value = values[-1] if values else default
-        ss[key] = value if options is None or value in options else default
+    if options is not None and value not in options:
+        value = default
+    ss[key] = value
     ss.setdefault(_PAGE_PARAMS, {})[name] = (key, default)
-    return str(ss[key])
+    return str(value)
 
 
 def sync_url(extra: dict[str, Any] | None = None) -> None:

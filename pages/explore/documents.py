@@ -11,6 +11,9 @@ from ui.columns import DOCUMENT_COLUMNS
 from ui.render import draw_document
 from ui.widgets import downloads
 
+#: The list shows at most this many documents; the downloads hold them all.
+MAX_ROWS = 5_000
+
 ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
@@ -38,16 +41,17 @@ needle = st.text_input(
 )
 if needle:
     table = table[table["title"].str.contains(needle, case=False, regex=False)]
-st.caption(f"{count_label(len(table), 'document')} · newest first · select one to read it")
+shown = table.head(MAX_ROWS)
+more = f" (the {len(shown):,} newest are listed)" if len(shown) < len(table) else ""
+st.caption(f"{count_label(len(table), 'document')}{more} · newest first · select one to read it")
 event = st.dataframe(
-    table,
+    shown,
     hide_index=True,
     key="documents_table",
     on_select="rerun",
     selection_mode="single-row",
     column_config=DOCUMENT_COLUMNS,
     height=600,
-    lazy=len(table) > 2_000,
     column_order=[
         "title",
         "page_date",
@@ -59,6 +63,6 @@ event = st.dataframe(
     ],
 )
 if event.selection.rows:
-    state.open_doc(str(table.iloc[event.selection.rows[0]]["doc_id"]))
+    state.open_doc(str(shown.iloc[event.selection.rows[0]]["doc_id"]))
     st.rerun()
 downloads(table, "documents", key="documents_dl")

@@ -65,7 +65,7 @@ with left:
     )
 with right:
     st.subheader("Documents missing a section")
-    missing = missing_sections(explorer)
+    missing = explorer.memo("health.missing", lambda: missing_sections(explorer))
     st.dataframe(
         missing,
         hide_index=True,
@@ -81,7 +81,7 @@ with right:
     )
 
 st.subheader("Relevancy coverage")
-coverage = relevancy_coverage(explorer)
+coverage = explorer.memo("health.coverage", lambda: relevancy_coverage(explorer))
 st.dataframe(
     coverage,
     hide_index=True,

@@ -36,12 +36,12 @@ cols[3].metric("Date span", year_span(first, last), help=date_span(first, last))
 cols[4].metric("Themes", f"{themes:,}")
 
 st.subheader("Relevancy by theme and section")
-measure = state.page_param("measure", "mean", list(MEASURES))
+measure = state.page_param("measure", "mean", list(MEASURES), key="overview_measure")
 st.segmented_control(
     "Measure",
     list(MEASURES),
     format_func=MEASURES.get,
-    key="p_measure",
+    key="overview_measure",
     required=True,
     label_visibility="collapsed",
 )

@@ -15,8 +15,9 @@ from ui.columns import SIGNAL_COLUMNS
 from ui.drilldown import draw_drilldown
 from ui.widgets import downloads
 
-#: More rows than this are not sent to the browser at once (the table loads lazily).
-LAZY_ROWS = 2_000
+#: The table shows at most this many signals (most relevant first); the
+#: downloads always hold every filtered signal.
+MAX_ROWS = 5_000
 
 ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
@@ -41,12 +42,14 @@ choice = st.segmented_control(
 if choice == "signals":
     left, right = st.columns([5, 6], gap="large")
     with left:
+        shown = table.head(MAX_ROWS)
+        more = f" (the {len(shown):,} most relevant are listed)" if len(shown) < len(table) else ""
         st.caption(
-            f"{count_label(len(table), 'signal')} · most relevant first · "
+            f"{count_label(len(table), 'signal')}{more} · most relevant first · "
             "click a column to sort, select a row to open it"
         )
         event = st.dataframe(
-            table,
+            shown,
             key="signals_table",
             hide_index=True,
             on_select="rerun",
@@ -54,13 +57,12 @@ if choice == "signals":
             column_config=SIGNAL_COLUMNS,
             height=560,
             column_order=["name", "relevancy", "title", "page_date", "themes"],
-            lazy=len(table) > LAZY_ROWS,
         )
         # Only a *new* row selection opens a signal: the table keeps its
         # selection while related signals are opened from the drill-down.
         picked = None
         if event.selection.rows:
-            row = table.iloc[event.selection.rows[0]]
+            row = shown.iloc[event.selection.rows[0]]
             picked = f"{row['doc_id']}:{row['position']}"
         if picked != st.session_state.get("_signals_table_pick"):
             st.session_state["_signals_table_pick"] = picked

@@ -22,7 +22,7 @@ $(BIN)/.test-installed: $(BIN)/.run-installed
 	touch $@
 
 run: $(BIN)/.run-installed
-	$(BIN)/streamlit run dashboard.py $(if $(SEEDS),-- --seeds $(SEEDS))
+	$(BIN)/python -m ui.serve $(if $(SEEDS),-- --seeds $(SEEDS))
 
 test: $(BIN)/.test-installed
 	./scripts/ensure-chromium

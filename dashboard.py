@@ -15,7 +15,7 @@ import sys
 import streamlit as st
 
 from loaders import CacheError, SeedsError
-from ui import context, corpus, sidebar, state, uploads_panel
+from ui import context, corpus, sidebar, state, uploads_panel, workshop
 
 LOG = logging.getLogger("seedscope")
 
@@ -84,17 +84,44 @@ pages = {
         icon=":material/health_and_safety:",
         url_path="health",
     ),
+    "decks": st.Page(
+        "pages/workshop/decks.py", title="Decks", icon=":material/style:", url_path="decks"
+    ),
+    # reached by their links only: the presenter's carries a secret key
+    "present": st.Page(
+        "pages/workshop/present.py",
+        title="Present",
+        icon=":material/slideshow:",
+        url_path="present",
+        visibility="hidden",
+    ),
+    "participate": st.Page(
+        "pages/workshop/participate.py",
+        title="Participate",
+        icon=":material/smartphone:",
+        url_path="participate",
+        visibility="hidden",
+    ),
 }
 context.publish(context.Context(choice, report, explorer, current, view, pages))
 
-sidebar.corpus_box(choice.label, str(choice.seeds), explorer, report.built_at)
-uploads_panel.draw(choice)
-sidebar.filters(explorer, view)
-
 navigation = st.navigation(
-    {"Explore": list(pages.values())},
+    {
+        "Explore": [
+            pages[name] for name in ("overview", "heatmaps", "signals", "documents", "health")
+        ],
+        "Workshop": [pages["decks"], pages["present"], pages["participate"]],
+    },
     position="sidebar",
 )
+# The projector and the phones get the page alone: no filters, no sidebar,
+# and they own their URL (workshop id, key, participant token).
+in_room = navigation.url_path in workshop.ROOM_PAGES
+if not in_room:
+    sidebar.corpus_box(choice.label, str(choice.seeds), explorer, report.built_at)
+    uploads_panel.draw(choice)
+    sidebar.filters(explorer, view)
+
 try:
     navigation.run()
 except Exception:
@@ -104,4 +131,5 @@ except Exception:
         "try clearing the filters or reloading.",
         icon=":material/error:",
     )
-state.sync_url()
+if not in_room:
+    state.sync_url()

@@ -94,12 +94,13 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
 def server_command(
     app: Path, port: int, *, seeds: Path | None, cache: Path, args: Sequence[str] = ()
 ) -> list[str]:
+    # Seedscope's own launcher for its dashboard (see ui/serve.py); plain
+    # ``streamlit run`` for any other app.
+    is_dashboard = Path(app).resolve() == ROOT / "dashboard.py"
+    launcher = ["-m", "ui.serve"] if is_dashboard else ["-m", "streamlit", "run", str(app)]
     return [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
+        *launcher,
         "--server.port",
         str(port),
         "--server.headless",

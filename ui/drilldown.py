@@ -13,6 +13,7 @@ from seedscope.safety import escape_markdown, link_markdown
 
 from . import context, state
 from .columns import ENTRY_COLUMNS
+from .workshop import corpus_key, star_button
 
 #: Below this, a "related" signal shares no more than one common word.
 RELATED_MIN_SCORE = 0.09
@@ -59,7 +60,10 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
             with grid[index % 2].container(border=True, key=f"step_{column}"):
                 st.markdown(f"{icon} **{label}**")
                 st.markdown(_text(entry[column]))
-        a, _b = st.columns(2)
+        a, b = st.columns(2)
+        star_button(
+            b, corpus_key(ctx.choice.seeds), detail.doc_id, detail.position, key="drill_star"
+        )
         if a.button(
             "Open the document", icon=":material/article:", key="drill_open_doc", width="stretch"
         ):

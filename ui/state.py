@@ -112,8 +112,9 @@ def open_doc(doc_id: str | None) -> None:
     st.session_state[OPEN_DOC] = doc_id
 
 
-def page_param(name: str, default: str, options: Sequence[str] | None = None,
-               key: str | None = None) -> str:
+def page_param(
+    name: str, default: str, options: Sequence[str] | None = None, key: str | None = None
+) -> str:
     """A page's own URL parameter: read from the first URL, then from the session.
 
     The value lives in ``st.session_state[key]`` (default ``p_<name>``; use it

@@ -1,0 +1,358 @@
+"""What a person sees in the explorer pages, driven through a real browser.
+
+Streamlit's own e2e style: ``expect`` instead of sleeps, elements found by test id or by
+the ``st-key-<key>`` class of keyed elements. Everything runs on the shared
+``corpus_server`` (the real corpus) except the untrusted-document and dark-theme tests,
+which need a server of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.browser.conftest import (
+    DEFAULT_TIMEOUT_MS,
+    RUN_COUNTER_JS,
+    Server,
+    rerun,
+    screenshot,
+    wait_for_app,
+)
+from tests.conftest import ROOT, shared_dir
+
+FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "docs"
+
+#: A signal of the real corpus with a 10-year outcome and a related signal elsewhere.
+SIGNAL = "00344fccd0922ea64c011f2e3e163153:0"
+SIGNAL_NAME = "Female Radicalisation"
+SIGNAL_TEN_YEAR = "female involvement in far-right movements could become more commonplace"
+
+#: Where the first data row of a glide data grid sits, from the grid's top-left corner:
+#: the row-marker (checkbox) column at the left, one header row above.
+FIRST_ROW = {"x": 15, "y": 52}
+
+PAGES = [
+    ("overview", "/", "Overview"),
+    ("heatmaps", "/heatmaps", "Heatmaps"),
+    ("signals", "/signals", "Signals"),
+    ("documents", "/documents", "Documents"),
+    ("health", "/health", "Data health"),
+]
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+
+
+def assert_no_errors(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    expect(page.get_by_text("Something went wrong while drawing this page")).to_have_count(0)
+
+
+def title(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"] h1')
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$"))
+    )
+    return metric.locator('[data-testid="stMetricValue"]')
+
+
+def y_labels(chart: Locator) -> list[str]:
+    return [str(t.text_content()) for t in chart.locator(".ytick text").all()]
+
+
+def theme_tags(page: Page) -> Locator:
+    return page.locator(".st-key-f_theme span[data-tag]")
+
+
+def min_relevancy(page: Page) -> Locator:
+    """The slider's range input (react-aria keeps it visually hidden)."""
+    return page.locator(".st-key-f_min_relevancy input[type='range']")
+
+
+def drilldown_name(page: Page) -> Locator:
+    return page.locator(".st-key-drilldown h3").first
+
+
+def relative_luminance(css_color: str) -> float:
+    """WCAG relative luminance of an ``rgb(...)``/``rgba(...)`` CSS colour."""
+    channels = [float(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def computed(page: Page, selector: str, prop: str) -> str:
+    return page.evaluate(
+        "([sel, prop]) => getComputedStyle(document.querySelector(sel))[prop]", [selector, prop]
+    )
+
+
+@pytest.fixture
+def fresh_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    """A second, unrelated browser context: no cookies, no session, nothing shared."""
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.add_init_script(RUN_COUNTER_JS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+# -- 1. every page opens ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "path", "heading"), PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_opens(
+    corpus_server: Server, page: Page, name: str, path: str, heading: str
+) -> None:
+    open_app(page, corpus_server.url + path)
+    expect(title(page)).to_have_text(heading)
+    expect(title(page)).to_be_visible()
+    assert_no_errors(page)
+    screenshot(page, f"explorer-{name}")
+
+
+# -- 2. a sidebar filter changes the overview ---------------------------------
+
+
+def test_theme_filter_changes_overview(corpus_server: Server, page: Page) -> None:
+    open_app(page, corpus_server.url)
+    documents = metric_value(page, "Documents")
+    chart = page.locator(".st-key-overview_heatmap")
+    expect(chart.locator("path.point").first).to_be_attached()
+    before_docs = documents.inner_text()
+    before_rows = y_labels(chart)
+    assert before_rows, "the overview heatmap has no row labels"
+    expect(theme_tags(page)).to_have_count(0)
+
+    box = page.locator(".st-key-f_theme [role='combobox']")
+    box.click()
+    box.press_sequentially("ai")
+    option = page.get_by_role("option", name=re.compile(r"^ai \(\d[\d,]*\)$"))
+    expect(option).to_have_count(1)
+    option_label = option.inner_text()
+    with rerun(page):
+        option.click()
+    page.keyboard.press("Escape")
+
+    expect(theme_tags(page)).to_have_text([option_label])
+    expect(page).to_have_url(re.compile(r"[?&]theme=ai(&|$)"))
+    # the option promised this many documents; the headline metric shows exactly them
+    promised = re.search(r"\((\d[\d,]*)\)", option_label).group(1)  # type: ignore[union-attr]
+    expect(documents).to_have_text(promised)
+    assert promised != before_docs
+    expect(page.get_by_text("Filters: themes: ai")).to_be_visible()
+
+    after_rows = y_labels(chart)
+    assert after_rows != before_rows, "the heatmap rows did not change with the filter"
+    assert "ai" in after_rows
+    assert chart.locator("path.point").count() > 0
+    assert_no_errors(page)
+
+
+# -- 3. a heatmap cell lists its entries --------------------------------------
+
+
+CELL_DATA_JS = """
+(el) => {
+  const trace = el.closest("g.trace").__data__[0].trace;
+  return trace.customdata[el.__data__.i];
+}
+"""
+
+
+def test_heatmap_cell_lists_entries(corpus_server: Server, page: Page) -> None:
+    open_app(page, corpus_server.url + "/heatmaps")
+    chart = page.locator(".st-key-heatmap_theme_section")
+    cells = chart.locator("path.point")
+    expect(cells.first).to_be_attached()
+    expect(page.locator(".st-key-cell_entries")).to_have_count(0)
+    expect(page.locator('[data-testid="stMain"] h3')).to_have_count(0)
+
+    cell = cells.nth(1)
+    row_key, col_key, count = cell.evaluate(CELL_DATA_JS)[:3]
+    with rerun(page):
+        cell.click(force=True)
+
+    expect(page.locator('[data-testid="stMain"] h3')).to_have_text(f"{row_key} × {col_key}")
+    expect(page.get_by_text(f"{int(count):,} entries · mean relevancy")).to_be_visible()
+    entries = page.locator(".st-key-cell_entries")
+    expect(entries).to_be_visible()
+    expect(entries.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    # the download row under the table counts exactly the cell's entries
+    expect(page.locator(".st-key-cell_dl_row")).to_contain_text(f"{int(count):,} rows")
+    assert_no_errors(page)
+    screenshot(page, "explorer-heatmap-cell")
+
+
+# -- 4. a signal's drill-down, and a related signal ---------------------------
+
+
+def test_signal_drilldown_and_related(corpus_server: Server, page: Page) -> None:
+    open_app(page, f"{corpus_server.url}/signals?signal={SIGNAL}")
+    drilldown = page.locator(".st-key-drilldown")
+    expect(drilldown).to_be_visible()
+    expect(drilldown_name(page)).to_have_text(SIGNAL_NAME)
+    ten_year = drilldown.locator(".st-key-step_ten_year")
+    expect(ten_year).to_contain_text("In 10 years")
+    expect(ten_year).to_contain_text(SIGNAL_TEN_YEAR)
+    expect(drilldown.get_by_text("Related signals in other documents")).to_be_visible()
+
+    related = drilldown.locator("[class*='st-key-rel_']")
+    expect(related.first).to_be_visible()
+    button = related.first.get_by_role("button")
+    # the button shows a material icon's ligature ("sensors") before the name
+    target = button.locator('[data-testid="stMarkdownContainer"]').inner_text().strip()
+    ref = re.search(r"st-key-rel_(\w+_\d+)", related.first.get_attribute("class") or "")
+    assert target and target != SIGNAL_NAME and ref
+    doc_id, position = ref.group(1).rsplit("_", 1)
+    with rerun(page):
+        button.click()
+
+    expect(drilldown_name(page)).to_have_text(target)
+    expect(page).to_have_url(re.compile(rf"signal={doc_id}(:|%3A){position}(&|$)"))
+    assert_no_errors(page)
+    screenshot(page, "explorer-drilldown")
+
+
+# -- 5. a copied link reopens the same view -----------------------------------
+
+
+def test_shared_link_reopens_same_view(corpus_server: Server, page: Page, fresh_page: Page) -> None:
+    open_app(page, f"{corpus_server.url}/signals?theme=ai&min_relevancy=4")
+    expect(theme_tags(page)).to_have_count(1)
+    expect(drilldown_name(page)).to_have_count(0)
+    grid = page.locator('.st-key-signals_table [data-testid="stDataFrame"]')
+    box = grid.bounding_box()
+    assert box is not None
+    with rerun(page):
+        page.mouse.click(box["x"] + FIRST_ROW["x"], box["y"] + FIRST_ROW["y"])
+    expect(drilldown_name(page)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"signal=\w+(:|%3A)\d+"))
+
+    shared = page.url
+    assert "theme=ai" in shared and "min_relevancy=4" in shared, shared
+    name = drilldown_name(page).inner_text()
+    tags = theme_tags(page).all_inner_texts()
+    relevancy = min_relevancy(page).input_value()
+    assert float(relevancy) == 4.0
+    count = page.get_by_text(re.compile(r"^\d[\d,]* signals? · most relevant first"))
+    count_text = count.inner_text()
+
+    other = fresh_page
+    open_app(other, shared)
+    assert_no_errors(other)
+    expect(drilldown_name(other)).to_have_text(name)
+    expect(theme_tags(other)).to_have_text(tags)
+    expect(min_relevancy(other)).to_have_value(relevancy)
+    expect(other.get_by_text(re.compile(r"^\d[\d,]* signals? · most relevant first"))).to_have_text(
+        count_text
+    )
+
+    # the same filters carry over to the Overview in both browsers: same Documents metric
+    for each in (page, other):
+        with rerun(each):
+            each.locator('[data-testid="stSidebarNav"] a[href$="/"]').click()
+        expect(title(each)).to_have_text("Overview")
+    docs = metric_value(page, "Documents").inner_text()
+    expect(metric_value(other, "Documents")).to_have_text(docs)
+    assert int(docs.replace(",", "")) < 177, "the filters did not reach the Overview"
+
+
+# -- 6. an untrusted document stays inert -------------------------------------
+
+
+def test_untrusted_document_is_inert(server_factory, tmp_path: Path, page: Page) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("raw_html.md", "new_layout.md"):
+        shutil.copy(FIXTURE_DOCS / name, seeds / name)
+    server = server_factory(seeds=seeds, cache=tmp_path / "cache", data=tmp_path / "data")
+
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def assert_inert() -> None:
+        assert_no_errors(page)
+        has_script = page.evaluate(
+            """() => [...document.querySelectorAll("script")]
+                 .some((s) => s.textContent.includes('alert("x")'))"""
+        )
+        assert not has_script, "a <script> from the document reached the page"
+        expect(page.locator("img[onerror]")).to_have_count(0)
+        expect(page.locator("[onerror]")).to_have_count(0)
+        expect(page.locator('a[href^="javascript:" i]')).to_have_count(0)
+        expect(page.locator('a[href^="data:" i]')).to_have_count(0)
+        expect(page.get_by_role("link", name="Original article")).to_have_count(0)
+
+    open_app(page, f"{server.url}/documents?doc=raw_html")
+    view = page.locator(".st-key-document_view")
+    expect(view).to_be_visible()
+    expect(view.get_by_text("Untrusted <b>Markup</b>")).to_be_visible()
+    expect(view.get_by_text('<script>alert("x")</script>')).to_be_visible()
+    expect(view.get_by_text("Original article (javascript:alert(1))")).to_be_visible()
+    expect(view.locator("b", has_text="Markup")).to_have_count(0)
+    assert_inert()
+    screenshot(page, "explorer-untrusted")
+
+    open_app(page, f"{server.url}/signals?signal=raw_html:0")
+    drilldown = page.locator(".st-key-drilldown")
+    expect(drilldown_name(page)).to_have_text("Image <img src=x onerror=alert(3)>")
+    expect(drilldown.get_by_text("<i>markup</i>")).to_be_visible()
+    expect(drilldown.get_by_text('<script>alert("x")</script>')).to_be_visible()
+    expect(drilldown.locator("i", has_text="markup")).to_have_count(0)
+    assert_inert()
+    screenshot(page, "explorer-untrusted-signal")
+
+    # a document with an https:// source keeps its real, clickable link
+    open_app(page, f"{server.url}/documents?doc=new_layout")
+    expect(page.get_by_role("link", name="Original article")).to_have_attribute(
+        "href", "https://example.org/solar-roads"
+    )
+    expect(page.get_by_role("link", name="Digest page")).to_have_attribute(
+        "href", "https://kghosh.substack.com/p/20240505"
+    )
+
+    assert dialogs == [], f"a dialog fired: {dialogs}"
+    assert errors == [], f"page errors: {errors}"
+
+
+# -- 7. dark theme ------------------------------------------------------------
+
+
+def test_dark_theme(server_factory, tmp_path: Path, page: Page) -> None:
+    server = server_factory(
+        seeds=shared_dir() / "corpus",
+        cache=tmp_path / "cache",
+        data=tmp_path / "data",
+        env={"STREAMLIT_THEME_BASE": "dark"},
+    )
+    for name, path, heading in (("overview", "/", "Overview"), ("signals", "/signals", "Signals")):
+        url = server.url + path + (f"?signal={SIGNAL}" if name == "signals" else "")
+        open_app(page, url)
+        expect(title(page)).to_have_text(heading)
+        assert_no_errors(page)
+        background = computed(page, '[data-testid="stApp"]', "backgroundColor")
+        assert relative_luminance(background) < 0.3, f"app background {background} is not dark"
+        ink = computed(page, '[data-testid="stMain"] h1', "color")
+        assert relative_luminance(ink) > 0.6, f"heading colour {ink} is not light"
+        sidebar = computed(page, '[data-testid="stSidebar"]', "backgroundColor")
+        assert relative_luminance(sidebar) < 0.3, f"sidebar background {sidebar} is not dark"
+        screenshot(page, f"explorer-{name}-dark")

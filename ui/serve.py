@@ -1,0 +1,31 @@
+"""``python -m ui.serve [streamlit options] [-- --seeds DIR]``: ``streamlit run dashboard.py``.
+
+Exactly Streamlit's own CLI, with one thing settled before the first
+request. A ``pages/`` folder next to the main script makes Streamlit treat
+a fresh server as a legacy multipage app until the router's
+``st.navigation`` has run once; a shared link (``/present?…``,
+``/participate?…``) opened first after a restart then shows a "Page not
+found" dialog before the right page appears. Seedscope always routes with
+``st.navigation``, so the legacy mode is switched off from the start.
+Plain ``streamlit run dashboard.py`` works too, with that one dialog.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
+
+
+def main(argv: list[str] | None = None) -> None:
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(DASHBOARD), *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,11 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def shared_dir() -> Path:
-    return Path(os.environ.get("SEEDSCOPE_SHARED", ROOT.parent / "shared"))
+    """``$SEEDSCOPE_SHARED``, else ``../shared`` next to the checkout, else /work/shared."""
+    if os.environ.get("SEEDSCOPE_SHARED"):
+        return Path(os.environ["SEEDSCOPE_SHARED"])
+    sibling = ROOT.parent / "shared"
+    return sibling if sibling.is_dir() else Path("/work/shared")
 
 
 def generated_corpus(folder: Path, count: int) -> Path:

@@ -19,13 +19,21 @@ def shared_dir() -> Path:
     Third-party documents are never copied into the project; the tests read
     them where they are. Their absence is a broken test setup, not a skip.
     """
-    path = Path(os.environ.get("SEEDSCOPE_SHARED", ROOT.parent / "shared"))
-    if not (path / "corpus").is_dir():
-        raise RuntimeError(
-            f"the shared corpus was not found at {path}/corpus; "
-            "set SEEDSCOPE_SHARED to the folder holding corpus/ and peer-tests/"
-        )
-    return path
+    candidates = (
+        [Path(os.environ["SEEDSCOPE_SHARED"])]
+        if os.environ.get("SEEDSCOPE_SHARED")
+        else [
+            ROOT.parent / "shared",  # the checkout's sibling, as on the development machines
+            Path("/work/shared"),  # where these machines keep it when the clone lives elsewhere
+        ]
+    )
+    for path in candidates:
+        if (path / "corpus").is_dir():
+            return path
+    raise RuntimeError(
+        f"the shared corpus was not found in {', '.join(map(str, candidates))}; "
+        "set SEEDSCOPE_SHARED to the folder holding corpus/ and peer-tests/"
+    )
 
 
 @pytest.fixture(scope="session")

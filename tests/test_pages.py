@@ -7,6 +7,7 @@ real corpus; the browser tests in tests/browser prove what a person sees.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,35 @@ def test_unknown_uploaded_corpus_name_falls_back_to_the_default(
     app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache", {"corpus": "../../etc"}).run()
     assert not app.exception
     assert metric(app, "Documents") == "1"
+
+
+def test_uploaded_zip_becomes_a_new_corpus_and_evil_entries_are_refused(
+    monkeypatch, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "digests/new_layout.md", (ROOT / "tests/fixtures/docs/new_layout.md").read_text()
+        )
+        archive.writestr("../escape.md", "# __Should never be written__")
+    app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    upload = [("mine.zip", buffer.getvalue(), "application/zip")]
+    app.file_uploader(key="corpus_upload").set_value(upload).run()
+    app.text_input(key="corpus_upload_name").set_value("field notes").run()
+    app.button(key="corpus_upload_go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    opened = app.session_state["_corpus_param"]
+    assert opened.startswith("field-notes")
+    assert metric(app, "Documents") == "1"
+    seeds = Path(app.session_state["_run_context"].choice.seeds)
+    assert [p.relative_to(seeds).as_posix() for p in seeds.rglob("*.md")] == [
+        "digests/new_layout.md"
+    ]
+    data = Path(os.environ["SEEDSCOPE_DATA"])
+    assert not list(data.rglob("escape.md")) and not list(tmp_path.rglob("escape.md"))
+    assert param(app, "corpus") == [opened]
+    refusals = [w.value.replace("\\", "") for w in app.warning]
+    assert any("../escape.md" in text and "goes up a folder" in text for text in refusals)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+
 import streamlit as st
 
 from loaders import data_dir
+from seedscope.fmt import count_label
+from seedscope.safety import escape_markdown
 from seedscope.uploads import MAX_FILES, MAX_TOTAL_BYTES, Upload, new_corpus_folder, store_uploads
 
 from .corpus import CorpusChoice, uploaded_corpora
+
+_REPORT = "_upload_report"
 
 
 def _use(name: str | None) -> None:
@@ -16,7 +22,8 @@ def _use(name: str | None) -> None:
 
 
 def draw(choice: CorpusChoice) -> None:
-    with st.sidebar.expander("Your own corpus", icon=":material/upload_file:"):
+    expanded = st.session_state.get(_REPORT) is not None
+    with st.sidebar.expander("Your own corpus", icon=":material/upload_file:", expanded=expanded):
         st.button(
             "Refresh from disk",
             icon=":material/refresh:",
@@ -56,13 +63,30 @@ def draw(choice: CorpusChoice) -> None:
         ):
             folder = new_corpus_folder(data_dir(), label)
             result = store_uploads([Upload(f.name, f.getvalue()) for f in files], folder)
-            for name, why in result.refused[:20]:
-                st.warning(f"{name}: {why}", icon=":material/block:")
-            if len(result.refused) > 20:
-                st.warning(f"…and {len(result.refused) - 20:,} more files refused.")
+            # zip tools list folders as entries of their own: not worth a warning
+            refused = [(n, why) for n, why in result.refused if "folder entry" not in why]
+            st.session_state[_REPORT] = (len(result.written), refused)
             if result.written:
-                st.success(f"{len(result.written):,} files stored; opening the new corpus.")
                 _use(folder.name)
-                st.rerun()
             else:
-                st.error("No usable document in the upload; nothing was created.")
+                shutil.rmtree(folder, ignore_errors=True)
+            st.rerun()
+        report(st.session_state.get(_REPORT))
+
+
+def report(outcome: tuple[int, list[tuple[str, str]]] | None) -> None:
+    """What the last upload stored and refused (shown after the corpus reopens)."""
+    if outcome is None:
+        return
+    written, refused = outcome
+    if written:
+        st.success(
+            f"{count_label(written, 'file')} stored in the new corpus.",
+            icon=":material/check_circle:",
+        )
+    else:
+        st.error("No usable document in the upload; nothing was created.", icon=":material/error:")
+    for name, why in refused[:20]:
+        st.warning(f"{escape_markdown(name)}: {escape_markdown(why)}", icon=":material/block:")
+    if len(refused) > 20:
+        st.warning(f"…and {len(refused) - 20:,} more files refused.")

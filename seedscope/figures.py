@@ -203,8 +203,10 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
                 hovertemplate="%{hovertext}<extra></extra>",
                 name=hm.measure_label if has_value else "no rated entries",
                 showlegend=False,
+                # the chosen cell gets a ring; the others keep their colour so
+                # the colour bar still reads true
                 selected={"marker": {"opacity": 1.0}},
-                unselected={"marker": {"opacity": 0.35}},
+                unselected={"marker": {"opacity": 0.85}},
             )
         )
 

@@ -333,7 +333,12 @@ class RelatedIndex:
         return self._frame(indexes[order], SAME_SIGNAL_COLUMNS).reset_index(drop=True)
 
     def related(
-        self, doc_id: str, position: int, k: int = 8, min_score: float = 0.0
+        self,
+        doc_id: str,
+        position: int,
+        k: int = 8,
+        min_score: float = 0.0,
+        min_shared_words: int = 1,
     ) -> pd.DataFrame:
         """Up to ``k`` signals from other documents related to one signal, best first.
 
@@ -345,8 +350,10 @@ class RelatedIndex:
         the more recent page. The source document and its duplicates are left
         out (they would only echo the signal back), and a document that repeats
         a signal in its table is listed once. Signals scoring below
-        ``min_score`` are dropped unless they have the same name: one shared
-        common word is not a relation worth an analyst's time.
+        ``min_score`` are dropped unless they have the same name, and so are
+        signals that share fewer than ``min_shared_words`` words and no
+        theme or keyword: one shared word is not a relation worth an
+        analyst's time.
         """
         source = self._signal(doc_id, position)
         if source is None or k <= 0:
@@ -365,6 +372,7 @@ class RelatedIndex:
             weights=self._csc_weights[flat] * query_weights[owner],
             minlength=n,
         )
+        shared_words = np.bincount(self._csc_rows[flat], minlength=n)
         np.clip(wording, 0.0, 1.0, out=wording)
 
         # tags: Jaccard of each document's theme+keyword set with the source's
@@ -385,8 +393,10 @@ class RelatedIndex:
             return _empty(RELATED_COLUMNS)
 
         score = WORDING_SHARE * wording[candidates] + TAG_SHARE * tag_score[candidates]
-        if min_score > 0:
-            keep = (score >= min_score) | same_name[candidates]
+        if min_score > 0 or min_shared_words > 1:
+            enough_words = shared_words[candidates] >= min_shared_words
+            keep = (score >= min_score) & (enough_words | (tag_score[candidates] > 0))
+            keep |= same_name[candidates]
             candidates, score = candidates[keep], score[keep]
             if len(candidates) == 0:
                 return _empty(RELATED_COLUMNS)

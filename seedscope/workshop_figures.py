@@ -12,6 +12,42 @@ import pandas as pd
 import plotly.graph_objects as go
 
 SCORES = [1, 2, 3, 4, 5]
+#: Room colours: (background, text) per projector theme; contrast above 15:1.
+ROOM_COLOURS = {"light": ("#ffffff", "#111111"), "dark": ("#0d1117", "#f5f5f5")}
+
+
+def room_style(figure: go.Figure, theme: str = "light", font_size: int = 20) -> go.Figure:
+    """Projector styling: every text element sized and coloured explicitly.
+
+    Streamlit's own chart theme sets legend and tick fonts and grey text;
+    room charts are drawn with ``theme=None`` and this style instead, so the
+    back row reads them in the light and the dark projector theme alike.
+    """
+    background, text = ROOM_COLOURS.get(theme, ROOM_COLOURS["light"])
+    font = {"size": font_size, "color": text}
+    figure.update_layout(
+        template="plotly_dark" if theme == "dark" else "plotly_white",
+        paper_bgcolor=background,
+        plot_bgcolor=background,
+        font=font,
+        legend={"font": font},
+        hoverlabel={"font": {"size": font_size}},
+    )
+    figure.update_xaxes(
+        tickfont=font,
+        title_font={**font, "size": font_size + 2},
+        linecolor=text,
+        gridcolor="rgba(128,128,128,0.25)",
+    )
+    figure.update_yaxes(
+        tickfont=font,
+        title_font={**font, "size": font_size + 2},
+        linecolor=text,
+        gridcolor="rgba(128,128,128,0.25)",
+    )
+    figure.update_traces(textfont={"size": font_size, "color": text}, selector={"type": "bar"})
+    figure.update_traces(textfont={"size": font_size, "color": text}, selector={"type": "scatter"})
+    return figure
 
 
 def matrix_figure(summary: pd.DataFrame, *, font_size: int = 18, height: int = 560) -> go.Figure:

@@ -331,3 +331,18 @@ def test_the_module_never_imports_streamlit() -> None:
     """Pure logic stays importable (and testable) without the UI framework."""
     code = "import sys, seedscope.related; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_one_shared_common_word_is_not_enough_when_asked(corpus_dir, tmp_path_factory) -> None:
+    """Real corpus: 'Female Radicalisation' shares only 'women' with 'Women Rider
+    Preference', but 'women' plus the theme feminism with 'Exclusion of Women
+    from Philosophy'."""
+    from loaders import load_corpus
+
+    explorer = Explorer(load_corpus(corpus_dir, tmp_path_factory.mktemp("related-real")))
+    index = RelatedIndex(explorer)
+    loose = index.related("00344fccd0922ea64c011f2e3e163153", 0, k=8)
+    strict = index.related("00344fccd0922ea64c011f2e3e163153", 0, k=8, min_shared_words=2)
+    assert "Women Rider Preference" in loose["name"].tolist()
+    assert "Women Rider Preference" not in strict["name"].tolist()
+    assert strict["name"].tolist()[0] == "Exclusion of Women from Philosophy"

@@ -55,11 +55,13 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
         st.caption(
             f"{escape_markdown(str(document['title_text']))} · {fmt_date(document['page_date'])}"
         )
-        grid = st.columns(2)
-        for index, (column, label, icon) in enumerate(STEPS):
-            with grid[index % 2].container(border=True, key=f"step_{column}"):
-                st.markdown(f"{icon} **{label}**")
-                st.markdown(_text(entry[column]))
+        # two rows of two, so the reading order is today, change, then the
+        # 10-year outcome and its driving force, whatever the text lengths
+        for pair in (STEPS[:2], STEPS[2:]):
+            for cell, (column, label, icon) in zip(st.columns(2), pair, strict=True):
+                with cell.container(border=True, key=f"step_{column}"):
+                    st.markdown(f"{icon} **{label}**")
+                    st.markdown(_text(entry[column]))
         a, b = st.columns(2)
         star_button(
             b, corpus_key(ctx.choice.seeds), detail.doc_id, detail.position, key="drill_star"
@@ -113,7 +115,9 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
 
         st.markdown("#### Related signals in other documents")
         index = related_index(str(ctx.choice.cache), str(ctx.report.generation))
-        related = index.related(detail.doc_id, detail.position, k=8, min_score=RELATED_MIN_SCORE)
+        related = index.related(
+            detail.doc_id, detail.position, k=8, min_score=RELATED_MIN_SCORE, min_shared_words=2
+        )
         if related.empty:
             st.caption(
                 "No other document has a signal with the same name, similar wording "
@@ -126,7 +130,7 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
                 if st.button(
                     str(row.name),
                     key=f"open_rel_{row.doc_id}_{row.position}",
-                    type="tertiary",
+                    type="secondary",
                     icon=":material/sensors:",
                     help="Open this signal",
                 ):

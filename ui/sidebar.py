@@ -75,6 +75,7 @@ def filters(explorer: Explorer, view: View) -> None:
         1.0,
         5.0,
         step=0.5,
+        format="%.1f",
         key=W["min_relevancy"],
         help="Only entries rated at least this relevant (1 = everything)",
     )

@@ -204,14 +204,38 @@ def signal_slide(content: SignalContent, progress: str) -> str:
 
 
 def join_panel(workshop: Workshop, big: bool) -> str:
-    """Join code and address, large on the opening slide (the QR code sits above it)."""
-    code_class = "code" if big else "url"
+    """Join code and address (the QR code sits above): large enough for the back row."""
+    address = f"{base_url()}/participate"
     return (
         '<div class="slide" data-slide="join">'
-        '<div class="kicker">Join from your phone: scan, or open the address and type</div>'
-        f'<div class="{code_class}">{html.escape(workshop.join_code)}</div>'
-        f'<div class="url">{html.escape(participant_link(workshop))}</div></div>'
+        '<div class="kicker">Join: scan the code, or open</div>'
+        f'<div class="url">{html.escape(address)}</div>'
+        '<div class="kicker">and type</div>'
+        f'<div class="{"code" if big else "code small"}">{html.escape(workshop.join_code)}</div>'
+        "</div>"
     )
+
+
+def tally_panel(count: int) -> str:
+    word = "person has" if count == 1 else "people have"
+    return (
+        f'<div class="slide" data-slide="tally"><div class="big">{count}</div>'
+        f'<div class="kicker">{word} rated this signal</div></div>'
+    )
+
+
+def page_css(theme: str) -> str:
+    """The whole page in the projector theme, not only the slide boxes."""
+    c = THEMES.get(theme, THEMES["light"])
+    return f"""
+<style>
+[data-testid="stApp"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {{
+  background:{c["bg"]} !important; color:{c["fg"]};}}
+[data-testid="stApp"] [data-testid="stCaptionContainer"],
+[data-testid="stApp"] [data-testid="stMarkdownContainer"],
+[data-testid="stApp"] [data-testid="stWidgetLabel"] {{color:{c["fg"]} !important;}}
+</style>
+"""
 
 
 def summary_with_labels(explorer: Explorer, summary: pd.DataFrame) -> pd.DataFrame:

@@ -54,7 +54,8 @@ event = st.plotly_chart(
 )
 st.caption(
     f"{len(heatmap.rows)} of {heatmap.total_rows:,} {ROW_DIMENSIONS[rows].lower()} values, "
-    "most entries first. Click a cell to list its entries."
+    "most entries first. Click a cell to list its entries; grey cells have entries but "
+    "no relevancy."
 )
 
 points = event.selection.points if event and event.selection else []

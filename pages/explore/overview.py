@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from seedscope.figures import heatmap_figure, timeline_figure
-from seedscope.fmt import date_span, year_span
+from seedscope.fmt import count_label, date_span, year_span
 from seedscope.heatmap import MEASURES, build_heatmap
 from seedscope.tables import signals_per_month, signals_table
 from ui import context, sidebar, state
@@ -59,11 +60,21 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader("Signals per month")
     per_month = signals_per_month(explorer, view)
+    # A few digests carry page dates in the future (kept, with a warning in
+    # Data health); drawing them would stretch the axis to an empty decade.
+    this_month = pd.Timestamp.today().strftime("%Y-%m")
+    future = per_month[per_month["month"] > this_month]
+    per_month = per_month[per_month["month"] <= this_month]
     if per_month.empty:
         st.info("None of these documents has a page date.")
     else:
         st.plotly_chart(
             timeline_figure(per_month), key="overview_timeline", config={"displaylogo": False}
+        )
+    if int(future["signals"].sum()):
+        st.caption(
+            f"Not drawn: {count_label(int(future['signals'].sum()), 'signal')} from "
+            "documents dated in the future (see Data health)."
         )
 with right:
     st.subheader("Most relevant signals")

@@ -40,7 +40,7 @@ choice = st.segmented_control(
 )
 
 if choice == "signals":
-    left, right = st.columns([5, 6], gap="large")
+    left, right = st.columns([6, 5], gap="large")
     with left:
         shown = table.head(MAX_ROWS)
         more = f" (the {len(shown):,} most relevant are listed)" if len(shown) < len(table) else ""
@@ -55,7 +55,7 @@ if choice == "signals":
             on_select="rerun",
             selection_mode="single-row",
             column_config=SIGNAL_COLUMNS,
-            height=560,
+            height=min(560, 40 + 35 * len(shown)),
             column_order=["name", "relevancy", "title", "page_date", "themes"],
         )
         # Only a *new* row selection opens a signal: the table keeps its

@@ -99,6 +99,7 @@ with st.form(f"rate_{slot}", border=True):
         [1, 2, 3, 4, 5],
         key=f"impact_{slot}",
         default=int(previous["impact"]) if previous is not None else None,
+        required=True,  # tapping the chosen score again must not clear it
         help="1 = hardly matters, 5 = changes everything",
     )
     likelihood = st.segmented_control(
@@ -106,6 +107,7 @@ with st.form(f"rate_{slot}", border=True):
         [1, 2, 3, 4, 5],
         key=f"likelihood_{slot}",
         default=int(previous["likelihood"]) if previous is not None else None,
+        required=True,
         help="1 = very unlikely, 5 = almost certain",
     )
     comment = st.text_input(
@@ -130,11 +132,13 @@ if sent:
         except RatingRefused as exc:
             st.error(str(exc), icon=":material/block:")
         else:
-            st.success(
-                "Saved. You can change it until the presenter moves on.",
-                icon=":material/check_circle:",
-            )
-elif previous is not None:
+            st.session_state["_rating_saved"] = slot
+            st.rerun()  # redraw with the stored rating ("Update my rating")
+if st.session_state.get("_rating_saved") == slot:
+    st.success(
+        "Saved. You can change it until the presenter moves on.", icon=":material/check_circle:"
+    )
+if previous is not None:
     st.caption(
         f"Your rating: impact {int(previous['impact'])}, "
         f"likelihood {int(previous['likelihood'])}. You can change it."

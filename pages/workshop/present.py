@@ -13,20 +13,23 @@ import streamlit as st
 from seedscope.explore import View
 from seedscope.figures import heatmap_figure
 from seedscope.filters import FilterState
+from seedscope.fmt import count_label
 from seedscope.heatmap import build_heatmap
 from seedscope.qr import qr_png
 from seedscope.safety import escape_markdown
-from seedscope.workshop_figures import distribution_figure, matrix_figure
+from seedscope.workshop_figures import distribution_figure, matrix_figure, room_style
 from ui import context
 from ui.workshop import (
     hide_chrome,
     join_panel,
+    page_css,
     participant_link,
     signal_content,
     signal_slide,
     slide_css,
     store,
     summary_with_labels,
+    tally_panel,
 )
 
 ctx = context.get()
@@ -57,7 +60,9 @@ if not db.is_presenter(workshop.id, key):
     st.stop()
 
 theme = st.session_state.setdefault("projector_theme", st.query_params.get("theme", "light"))
-st.html(slide_css(theme))
+if theme not in ("light", "dark"):
+    theme = "light"
+st.html(slide_css(theme) + page_css(theme))
 signals = workshop.deck.signals
 total = len(signals)
 
@@ -80,10 +85,11 @@ def deck_view() -> View:
 def live_tally(doc_id: str, position: int) -> None:
     """How many have rated the current signal, refreshed every two seconds."""
     tally = db.tally(workshop.id, doc_id, position)
-    st.metric("Rated by", f"{tally['count']}", help="Participants who rated this signal")
+    st.html(tally_panel(int(tally["count"])))
     st.plotly_chart(
-        distribution_figure(tally, height=230),
+        room_style(distribution_figure(tally, height=260), theme),
         key="live_distribution",
+        theme=None,
         config={"displayModeBar": False},
     )
 
@@ -92,15 +98,17 @@ def live_tally(doc_id: str, position: int) -> None:
 def live_results() -> None:
     summary = summary_with_labels(explorer, db.summary(workshop.id))
     rated = summary[summary["ratings"] > 0]
-    st.caption(
-        f"{int(summary['ratings'].sum())} ratings of {len(rated)} signals · "
-        "click a point for its comments"
+    total_ratings = count_label(int(summary["ratings"].sum()), "rating")
+    st.html(
+        f'<div class="slide"><div class="kicker">{total_ratings} of '
+        f"{count_label(len(rated), 'signal')} · select a point for its comments</div></div>"
     )
     event = st.plotly_chart(
-        matrix_figure(summary, height=620),
+        room_style(matrix_figure(summary, height=620), theme),
         key="results_matrix",
         on_select="rerun",
         selection_mode="points",
+        theme=None,
         config={"displayModeBar": False},
     )
     points = event.selection.points if event and event.selection else []
@@ -126,7 +134,10 @@ with slide:
         heatmap = build_heatmap(explorer, deck_view(), "theme", "section", "mean", top=10)
         if heatmap.rows:
             st.plotly_chart(
-                heatmap_figure(heatmap), key="opening_heatmap", config={"displaylogo": False}
+                room_style(heatmap_figure(heatmap), theme, font_size=18),
+                key="opening_heatmap",
+                theme=None,
+                config={"displaylogo": False},
             )
     elif workshop.on_closing:
         st.html(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import (
     DEFAULT_TIMEOUT_MS,
@@ -84,6 +85,46 @@ def min_relevancy(page: Page) -> Locator:
     return page.locator(".st-key-f_min_relevancy input[type='range']")
 
 
+def location(page: Page) -> str:
+    """The address bar as the page itself sees it.
+
+    Streamlit rewrites the query string with ``history.pushState`` after a run; the sync
+    client's ``page.url`` is a cached copy that only catches up when Playwright next
+    processes events, so it can still read ``/`` while the page is at ``/?theme=ai``.
+    """
+    return page.evaluate("location.href")
+
+
+def expect_url(page: Page, pattern: str, timeout: float = 10_000) -> str:
+    """Wait until ``location.href`` matches the regular expression; return it."""
+    try:
+        page.wait_for_function(
+            "(re) => new RegExp(re).test(location.href)", arg=pattern, timeout=timeout
+        )
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"URL {location(page)!r} never matched {pattern!r}") from None
+    return location(page)
+
+
+def select_first_row(page: Page, grid: Locator, opened: Locator) -> None:
+    """Tick the first data row's checkbox in a glide data grid until ``opened`` shows.
+
+    The grid sometimes drops the very first click after it is drawn (no selection, no
+    rerun; about one time in four here), so a click that changed nothing is repeated once.
+    """
+    box = grid.bounding_box()
+    assert box is not None, "the data grid is not on screen"
+    for attempt in range(2):
+        page.mouse.click(box["x"] + FIRST_ROW["x"], box["y"] + FIRST_ROW["y"])
+        try:
+            expect(opened).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt:
+                raise
+    wait_for_app(page)
+
+
 def drilldown_name(page: Page) -> Locator:
     return page.locator(".st-key-drilldown h3").first
 
@@ -151,7 +192,7 @@ def test_theme_filter_changes_overview(corpus_server: Server, page: Page) -> Non
     page.keyboard.press("Escape")
 
     expect(theme_tags(page)).to_have_text([option_label])
-    expect(page).to_have_url(re.compile(r"[?&]theme=ai(&|$)"))
+    expect_url(page, r"[?&]theme=ai(&|$)")
     # the option promised this many documents; the headline metric shows exactly them
     promised = re.search(r"\((\d[\d,]*)\)", option_label).group(1)  # type: ignore[union-attr]
     expect(documents).to_have_text(promised)
@@ -225,7 +266,7 @@ def test_signal_drilldown_and_related(corpus_server: Server, page: Page) -> None
         button.click()
 
     expect(drilldown_name(page)).to_have_text(target)
-    expect(page).to_have_url(re.compile(rf"signal={doc_id}(:|%3A){position}(&|$)"))
+    expect_url(page, rf"[?&]signal={doc_id}(:|%3A){position}(&|$)")
     assert_no_errors(page)
     screenshot(page, "explorer-drilldown")
 
@@ -238,14 +279,9 @@ def test_shared_link_reopens_same_view(corpus_server: Server, page: Page, fresh_
     expect(theme_tags(page)).to_have_count(1)
     expect(drilldown_name(page)).to_have_count(0)
     grid = page.locator('.st-key-signals_table [data-testid="stDataFrame"]')
-    box = grid.bounding_box()
-    assert box is not None
-    with rerun(page):
-        page.mouse.click(box["x"] + FIRST_ROW["x"], box["y"] + FIRST_ROW["y"])
-    expect(drilldown_name(page)).to_be_visible()
-    expect(page).to_have_url(re.compile(r"signal=\w+(:|%3A)\d+"))
-
-    shared = page.url
+    select_first_row(page, grid, drilldown_name(page))
+    # what a person copies from the address bar (page.url can lag: see location())
+    shared = expect_url(page, r"[?&]signal=\w+(:|%3A)\d+(&|$)")
     assert "theme=ai" in shared and "min_relevancy=4" in shared, shared
     name = drilldown_name(page).inner_text()
     tags = theme_tags(page).all_inner_texts()
@@ -266,9 +302,10 @@ def test_shared_link_reopens_same_view(corpus_server: Server, page: Page, fresh_
 
     # the same filters carry over to the Overview in both browsers: same Documents metric
     for each in (page, other):
-        with rerun(each):
-            each.locator('[data-testid="stSidebarNav"] a[href$="/"]').click()
+        each.locator('[data-testid="stSidebarNav"] a[href$="/"]').click()
         expect(title(each)).to_have_text("Overview")
+        wait_for_app(each)
+        assert_no_errors(each)
     docs = metric_value(page, "Documents").inner_text()
     expect(metric_value(other, "Documents")).to_have_text(docs)
     assert int(docs.replace(",", "")) < 177, "the filters did not reach the Overview"
@@ -300,6 +337,8 @@ def test_untrusted_document_is_inert(server_factory, tmp_path: Path, page: Page)
         expect(page.locator("[onerror]")).to_have_count(0)
         expect(page.locator('a[href^="javascript:" i]')).to_have_count(0)
         expect(page.locator('a[href^="data:" i]')).to_have_count(0)
+        # Streamlit itself rewrites a javascript: link to href="#": still a link to click
+        expect(page.locator('[data-testid="stMain"] a[href="#"]')).to_have_count(0)
         expect(page.get_by_role("link", name="Original article")).to_have_count(0)
 
     open_app(page, f"{server.url}/documents?doc=raw_html")

@@ -123,10 +123,8 @@ def slide_css(theme: str) -> str:
 .slide .source {{font-size:20px; color:{c["muted"]}; margin-top:18px;}}
 .slide .big {{font-size:64px; font-weight:700; line-height:1.1;}}
 .slide .code {{font-size:72px; font-weight:800; letter-spacing:0.12em; color:{c["accent"]};}}
-.slide .url {{font-size:26px; color:{c["muted"]}; word-break:break-all;}}
+.slide .url {{font-size:24px; color:{c["fg"]};}}
 .slide .progress {{font-size:26px; color:{c["muted"]}; text-align:right;}}
-.slide .qr svg {{width:100%; height:auto; max-width:300px; background:#fff; padding:6px;
-  border-radius:8px;}}
 </style>
 """
 
@@ -203,15 +201,15 @@ def signal_slide(content: SignalContent, progress: str) -> str:
     )
 
 
-def join_panel(workshop: Workshop, big: bool) -> str:
+def join_panel(workshop: Workshop) -> str:
     """Join code and address (the QR code sits above): large enough for the back row."""
-    address = f"{base_url()}/participate"
     return (
         '<div class="slide" data-slide="join">'
         '<div class="kicker">Join: scan the code, or open</div>'
-        f'<div class="url">{html.escape(address)}</div>'
+        # <wbr>: if the address must wrap, it wraps before /participate
+        f'<div class="url">{html.escape(base_url())}<wbr>/participate</div>'
         '<div class="kicker">and type</div>'
-        f'<div class="{"code" if big else "code small"}">{html.escape(workshop.join_code)}</div>'
+        f'<div class="code">{html.escape(workshop.join_code)}</div>'
         "</div>"
     )
 
@@ -234,6 +232,9 @@ def page_css(theme: str) -> str:
 [data-testid="stApp"] [data-testid="stCaptionContainer"],
 [data-testid="stApp"] [data-testid="stMarkdownContainer"],
 [data-testid="stApp"] [data-testid="stWidgetLabel"] {{color:{c["fg"]} !important;}}
+[data-testid="stApp"] [data-testid^="stBaseButton-secondary"] {{
+  background:{c["panel"]} !important; border-color:{c["pip_off"]} !important;}}
+[data-testid="stApp"] [data-testid^="stBaseButton-secondary"] * {{color:{c["fg"]} !important;}}
 </style>
 """
 

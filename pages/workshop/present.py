@@ -159,7 +159,7 @@ with side:
         width=320 if workshop.on_opening else 200,
         caption="Scan to rate the signals",
     )
-    st.html(join_panel(workshop, big=workshop.on_opening))
+    st.html(join_panel(workshop))
     if workshop.current_signal is not None:
         live_tally(*workshop.current_signal)
 

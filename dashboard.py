@@ -13,6 +13,7 @@ import os
 import sys
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from loaders import CacheError, SeedsError
 from ui import context, corpus, sidebar, state, uploads_panel, workshop
@@ -117,13 +118,22 @@ navigation = st.navigation(
 # The projector and the phones get the page alone: no filters, no sidebar,
 # and they own their URL (workshop id, key, participant token).
 in_room = navigation.url_path in workshop.ROOM_PAGES
-if not in_room:
-    sidebar.corpus_box(choice.label, str(choice.seeds), explorer, report.built_at)
-    uploads_panel.draw(choice)
-    sidebar.filters(explorer, view)
 
+
+def draw_sidebar() -> None:
+    if not in_room:
+        sidebar.corpus_box(choice.label, str(choice.seeds), explorer, report.built_at)
+        uploads_panel.draw(choice)
+        sidebar.filters(explorer, view)
+
+
+# The page is drawn first so its charts reach the browser before the
+# sidebar's long option lists. A page that stops early (empty states call
+# st.stop()) still gets the sidebar; a rerun or page switch goes straight on.
 try:
     navigation.run()
+except StopException:
+    pass
 except Exception:
     LOG.exception("page %s failed", navigation.title)
     st.error(
@@ -131,5 +141,6 @@ except Exception:
         "try clearing the filters or reloading.",
         icon=":material/error:",
     )
+draw_sidebar()
 if not in_room:
     state.sync_url()

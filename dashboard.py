@@ -13,7 +13,6 @@ import os
 import sys
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from loaders import CacheError, SeedsError
 from ui import context, corpus, sidebar, state, uploads_panel, workshop
@@ -128,11 +127,11 @@ def draw_sidebar() -> None:
 
 
 # The page is drawn first so its charts reach the browser before the
-# sidebar's long option lists. A page that stops early (empty states call
-# st.stop()) still gets the sidebar; a rerun or page switch goes straight on.
+# sidebar's long option lists. A page that ends early (empty states call
+# context.end()) still gets the sidebar; a rerun or page switch goes straight on.
 try:
     navigation.run()
-except StopException:
+except context.PageEnd:
     pass
 except Exception:
     LOG.exception("page %s failed", navigation.title)

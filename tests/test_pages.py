@@ -166,6 +166,8 @@ def test_filters_that_match_nothing_show_an_empty_state(
 ) -> None:
     app = make_app(monkeypatch, corpus_dir, corpus_cache, {"q": "zzzz-no-such-words"}).run()
     assert "No documents match" in texts(app)
+    assert app.text_input(key="f_q").value == "zzzz-no-such-words", "the filters stay on screen"
+    assert not app.error, [e.value for e in app.error]
     app.button(key="clear_filters_empty").click().run()
     assert metric(app, "Documents") == "177"
     assert "q" not in app.query_params

@@ -38,6 +38,20 @@ def get() -> Context:
     return context
 
 
+class PageEnd(Exception):
+    """Raised by :func:`end` and caught by the router, which then draws the sidebar."""
+
+
+def end() -> None:
+    """End the page here but keep the sidebar.
+
+    ``st.stop()`` stops the whole script run, and the router draws the
+    sidebar after the page: a page showing an empty state must still leave
+    the filters on screen, so pages end with this instead.
+    """
+    raise PageEnd
+
+
 def go(page: str, **query: str) -> None:
     """Switch to one of the app's pages (state travels in the session)."""
     st.switch_page(get().pages[page])

@@ -26,11 +26,11 @@ if open_doc:
         state.open_doc(None)
         st.rerun()
     draw_document(explorer, open_doc)
-    st.stop()
+    context.end()
 
 if view.empty:
     sidebar.empty_state(ctx.state)
-    st.stop()
+    context.end()
 
 table = documents_table(explorer, view)
 needle = st.text_input(

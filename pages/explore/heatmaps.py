@@ -25,7 +25,7 @@ st.title("Heatmaps")
 st.caption(f"Filters: {ctx.state.describe()}")
 if view.empty:
     sidebar.empty_state(ctx.state)
-    st.stop()
+    context.end()
 
 rows = state.page_param("rows", "theme", list(ROW_DIMENSIONS))
 cols = state.page_param("cols", "section", list(COL_DIMENSIONS))
@@ -43,7 +43,7 @@ d.selectbox("Rows shown", ["5", "10", "15", "20", "30", "50"], key="p_top")
 heatmap = build_heatmap(explorer, view, rows, cols, measure, top=top)
 if not heatmap.rows:
     st.info("Nothing to draw: no entries have these dimensions under the current filters.")
-    st.stop()
+    context.end()
 
 event = st.plotly_chart(
     heatmap_figure(heatmap),

@@ -20,7 +20,7 @@ st.title("Overview")
 st.caption(f"Filters: {ctx.state.describe()}")
 if view.empty:
     sidebar.empty_state(ctx.state)
-    st.stop()
+    context.end()
 
 signals = view.signals
 first, last = view.documents["page_date"].min(), view.documents["page_date"].max()

@@ -26,7 +26,7 @@ st.title("Signals")
 st.caption(f"Filters: {ctx.state.describe()}")
 if view.empty or view.signals.empty:
     sidebar.empty_state(ctx.state)
-    st.stop()
+    context.end()
 
 table = signals_table(explorer, view)
 tab = state.page_param("tab", "signals", ["signals", "outcomes"])

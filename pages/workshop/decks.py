@@ -73,7 +73,7 @@ with right:
             "(Signals page).",
             icon=":material/style:",
         )
-        st.stop()
+        context.end()
     st.subheader(escape_markdown(deck.name), anchor=False)
     st.caption(
         f"{count_label(len(deck.signals), 'signal')} · share this deck: "

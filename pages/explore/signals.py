@@ -55,7 +55,7 @@ if choice == "signals":
             on_select="rerun",
             selection_mode="single-row",
             column_config=SIGNAL_COLUMNS,
-            height=min(560, 40 + 35 * len(shown)),
+            height=min(560, 3 + 35 * (len(shown) + 1)),  # header + rows, no empty grid
             column_order=["name", "relevancy", "title", "page_date", "themes"],
         )
         # Only a *new* row selection opens a signal: the table keeps its

@@ -225,13 +225,8 @@ def test_readers_never_see_a_half_written_cache(tmp_path: Path) -> None:
     assert sizes == {400}
 
 
-def test_killed_build_leaves_a_cache_the_next_build_uses(tmp_path: Path) -> None:
-    seeds = generate(tmp_path / "big", 1500)
-    cache = tmp_path / "cache"
-    small = tmp_path / "small"
-    small.mkdir()
-    for path in sorted(seeds.glob("*.md"))[:10]:
-        shutil.copy2(path, small / path.name)
+def kill_build_midway(seeds: Path, cache: Path) -> int:
+    """Start ``python -m loaders``, SIGKILL it while it writes a generation."""
     process = subprocess.Popen(
         [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache), "--workers", "1"],
         cwd=ROOT,
@@ -243,8 +238,14 @@ def test_killed_build_leaves_a_cache_the_next_build_uses(tmp_path: Path) -> None
         time.sleep(0.01)
     time.sleep(0.2)
     process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
+    return process.wait()
+
+
+def test_killed_build_leaves_a_cache_the_next_build_uses(tmp_path: Path) -> None:
+    seeds = generate(tmp_path / "big", 1500)
+    cache = tmp_path / "cache"
+    returncode = kill_build_midway(seeds, cache)
+    assert returncode == -signal.SIGKILL
     assert not (cache / "current").exists(), "the build was killed before it could publish"
 
     report = build_cache(seeds, cache)
@@ -263,18 +264,7 @@ def test_killed_refresh_keeps_the_previous_generation(tmp_path: Path) -> None:
         path.write_text(
             path.read_text(encoding="utf-8").replace("## Summary", "## Summary\n\nEdited.", 1)
         )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache), "--workers", "1"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not list((cache / "generations").glob("tmp-*")) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.2)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_build_midway(seeds, cache)
 
     during = read_cache(cache)
     assert len(during.entries) == len(before.entries)

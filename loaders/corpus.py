@@ -16,7 +16,7 @@ from .locations import check_seeds_dir, default_cache_dir
 
 #: Text columns with few distinct values per row count: read as categoricals,
 #: which keeps the loaded corpus close to its Parquet size.
-_DICTIONARY_COLUMNS = {
+DICTIONARY_COLUMNS = {
     "documents": ["category", "doc_type", "duplicate_of"],
     "entries": [
         "doc_id",
@@ -55,7 +55,7 @@ class Corpus:
 def _read_table(generation: Path, name: str) -> pd.DataFrame:
     folder = cache.table_dir(generation, name)
     parts = sorted(folder.glob("part-*.parquet"))
-    tables = [pq.read_table(p, read_dictionary=_DICTIONARY_COLUMNS[name]) for p in parts]
+    tables = [pq.read_table(p, read_dictionary=DICTIONARY_COLUMNS[name]) for p in parts]
     table = pa.concat_tables(tables, promote_options="permissive") if tables else None
     if table is None:
         from .schema import TABLES
@@ -84,7 +84,7 @@ def read_cache(cache_dir: str | os.PathLike[str]) -> Corpus:
                 f"no cache in {folder}; build it with: python -m loaders SEEDS --cache {folder}"
             )
         try:
-            frames = {name: _read_table(generation, name) for name in _DICTIONARY_COLUMNS}
+            frames = {name: _read_table(generation, name) for name in DICTIONARY_COLUMNS}
         except FileNotFoundError as exc:  # a newer build removed it meanwhile: retry
             last_error = exc
             continue

@@ -832,6 +832,22 @@ class WorkshopStore:
             ).fetchone()
             return Rating(**{name: stored[name] for name in RATING_COLUMNS})
 
+    def rating(
+        self, workshop_id: str, participant: str, doc_id: str, position: int
+    ) -> Rating | None:
+        """One participant's rating of one signal, or None: what a phone shows back.
+
+        A primary-key lookup, so a phone does not read the whole room's ratings
+        on every redraw.
+        """
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT * FROM ratings WHERE workshop_id = ? AND participant = ? "
+                "AND doc_id = ? AND position = ?",
+                (workshop_id, participant, doc_id, position),
+            ).fetchone()
+        return None if row is None else Rating(**{name: row[name] for name in RATING_COLUMNS})
+
     def ratings(self, workshop_id: str) -> list[Rating]:
         """Every rating of a workshop, in deck order, then by when it was first given.
 

@@ -14,48 +14,16 @@ import numpy as np
 import pandas as pd
 
 from loaders import Corpus
+from loaders.corpus import DICTIONARY_COLUMNS
+from loaders.schema import DOCUMENTS, ENTRIES, PROBLEMS, TAGS
 
-DOC_COLUMNS = [
-    "doc_id",
-    "path",
-    "title",
-    "page_date",
-    "page_url",
-    "source_url",
-    "category",
-    "doc_type",
-    "summary",
-    "sha256",
-    "sections",
-    "duplicate_of",
-]
-ENTRY_COLUMNS = [
-    "doc_id",
-    "section",
-    "position",
-    "name",
-    "description",
-    "change",
-    "ten_year",
-    "driving_force",
-    "relevancy",
-    "extra",
-]
-TAG_COLUMNS = ["doc_id", "list", "position", "value", "value_norm", "link"]
-PROBLEM_COLUMNS = ["path", "doc_id", "line", "severity", "message"]
+# The contract's columns and the loader's categorical columns, from their one source.
+DOC_COLUMNS = DOCUMENTS.names
+ENTRY_COLUMNS = ENTRIES.names
+TAG_COLUMNS = TAGS.names
+PROBLEM_COLUMNS = PROBLEMS.names
 _CATEGORICAL = {
-    "documents": ["category", "doc_type", "duplicate_of"],
-    "entries": [
-        "doc_id",
-        "section",
-        "name",
-        "description",
-        "change",
-        "ten_year",
-        "driving_force",
-        "extra",
-    ],
-    "tags": ["doc_id", "list", "value", "value_norm", "link"],
+    table: columns for table, columns in DICTIONARY_COLUMNS.items() if table != "problems"
 }
 
 

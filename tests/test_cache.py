@@ -16,8 +16,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from bench.common import generated_corpus
 from loaders import build_cache, load_corpus, read_cache, schema
-from tests.conftest import FIXTURE_DOCS, ROOT, shared_dir
+from tests.conftest import FIXTURE_DOCS, ROOT
 
 
 @pytest.fixture
@@ -30,26 +31,8 @@ def seeds(seeds_copy, corpus_dir: Path) -> Path:
 
 
 def generate(target: Path, count: int) -> Path:
-    tool = shared_dir() / "tools" / "make_corpus.py"
-    subprocess.run(
-        [
-            sys.executable,
-            str(tool),
-            "--out",
-            str(target),
-            "--count",
-            str(count),
-            str(shared_dir() / "corpus"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return target
-
-
-def signal_names(cache: Path) -> set[str]:
-    entries = read_cache(cache).entries
-    return set(entries.loc[entries["section"] == "Signals", "name"].dropna().astype(str))
+    """A realistic corpus from ../shared/tools/make_corpus.py (the benchmarks' own)."""
+    return generated_corpus(target, count)
 
 
 def test_stable_paths_read_with_plain_pandas(seeds: Path, tmp_path: Path) -> None:

@@ -747,3 +747,13 @@ def test_many_servers_opening_a_brand_new_file_at_once(tmp_path: Path) -> None:
             thread.join(timeout=60)
         assert errors == []
         assert len(WorkshopStore(path).list_decks()) == 16
+
+
+def test_one_rating_is_looked_up_by_its_key(live) -> None:
+    store, workshop, _key = live
+    signal = SIGNALS[0]
+    assert store.rating(workshop.id, "p" * 20, *signal) is None
+    store.rate(workshop.id, "p" * 20, *signal, 4, 2, "first")
+    store.rate(workshop.id, "q" * 20, *signal, 1, 1)
+    mine = store.rating(workshop.id, "p" * 20, *signal)
+    assert (mine.impact, mine.likelihood, mine.comment) == (4, 2, "first")

@@ -52,6 +52,6 @@ def end() -> None:
     raise PageEnd
 
 
-def go(page: str, **query: str) -> None:
+def go(page: str) -> None:
     """Switch to one of the app's pages (state travels in the session)."""
     st.switch_page(get().pages[page])

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import streamlit as st
 
 from seedscope.explore import Explorer
 from seedscope.fmt import fmt_date
 from seedscope.safety import escape_markdown, link_markdown
 
-from . import state
+from . import context, state
 
 TABLE_COLUMNS = [
     "position",
@@ -98,8 +97,6 @@ def draw_document(explorer: Explorer, doc_id: str) -> None:
             if section == "Signals" and event.selection.rows:
                 position = int(frame.iloc[event.selection.rows[0]]["position"])
                 state.open_signal(f"{doc_id}:{position}")
-                from . import context
-
                 context.go("signals")
         problems = explorer.problems[explorer.problems["doc_id"].astype(str) == doc_id]
         if not problems.empty:
@@ -107,7 +104,3 @@ def draw_document(explorer: Explorer, doc_id: str) -> None:
                 st.dataframe(
                     problems[["line", "severity", "message"]], hide_index=True, key="doc_problems"
                 )
-
-
-def no_selection_frame() -> pd.DataFrame:
-    return pd.DataFrame()

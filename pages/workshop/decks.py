@@ -25,6 +25,7 @@ st.caption(
 decks = db.list_decks(corpus)
 wanted = state.page_param("deck", "", None, key="active_deck")
 names = {deck.id: deck.name for deck in decks}
+sizes = {deck.id: len(deck.signals) for deck in decks}
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.subheader("New deck", anchor=False)
@@ -58,7 +59,7 @@ with left:
             options,
             key="deck_picker",
             index=options.index(current),
-            format_func=lambda deck_id: f"{names[deck_id]} ({len(db.get_deck(deck_id).signals)})",
+            format_func=lambda deck_id: f"{names[deck_id]} ({sizes[deck_id]})",
             on_change=lambda: st.session_state.__setitem__(
                 "active_deck", st.session_state["deck_picker"]
             ),

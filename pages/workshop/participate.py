@@ -87,18 +87,14 @@ if isinstance(content.description, str):
 if isinstance(content.ten_year, str):
     st.markdown(f"**In 10 years:** {escape_markdown(content.ten_year)}")
 
-mine = db.ratings_frame(workshop.id)
-mine = mine[
-    (mine["participant"] == token) & (mine["doc_id"] == doc_id) & (mine["position"] == position)
-]
-previous = mine.iloc[0] if len(mine) else None
+previous = db.rating(workshop.id, token, doc_id, position)
 slot = f"{workshop.id}_{doc_id}_{position}"
 with st.form(f"rate_{slot}", border=True):
     impact = st.segmented_control(
         "Impact",
         [1, 2, 3, 4, 5],
         key=f"impact_{slot}",
-        default=int(previous["impact"]) if previous is not None else None,
+        default=previous.impact if previous is not None else None,
         required=True,  # tapping the chosen score again must not clear it
         help="1 = hardly matters, 5 = changes everything",
     )
@@ -106,7 +102,7 @@ with st.form(f"rate_{slot}", border=True):
         "Likelihood",
         [1, 2, 3, 4, 5],
         key=f"likelihood_{slot}",
-        default=int(previous["likelihood"]) if previous is not None else None,
+        default=previous.likelihood if previous is not None else None,
         required=True,
         help="1 = very unlikely, 5 = almost certain",
     )
@@ -114,9 +110,7 @@ with st.form(f"rate_{slot}", border=True):
         "Comment (optional)",
         max_chars=280,
         key=f"comment_{slot}",
-        value=str(previous["comment"])
-        if previous is not None and isinstance(previous["comment"], str)
-        else "",
+        value=previous.comment if previous is not None and previous.comment else "",
     )
     sent = st.form_submit_button(
         "Send my rating" if previous is None else "Update my rating",
@@ -140,6 +134,6 @@ if st.session_state.get("_rating_saved") == slot:
     )
 if previous is not None:
     st.caption(
-        f"Your rating: impact {int(previous['impact'])}, "
-        f"likelihood {int(previous['likelihood'])}. You can change it."
+        f"Your rating: impact {previous.impact}, "
+        f"likelihood {previous.likelihood}. You can change it."
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block, BulletList, Heading, ListItem, Paragraph, Row, Table
-from .tablesplit import delimiter_aligns, md_trim, split_row
+from .tablesplit import delimiter_aligns, plain_strip_is_md_trim, split_row
 
 #: markdown-it-py stops auto-completing missing cells beyond this many.
 MAX_AUTOCOMPLETED_CELLS = 0x10000
@@ -29,6 +29,11 @@ _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*$")
 _NESTED_ONLY = frozenset("-*+#>")
 #: First characters after "* " that need the careful path (or end the line).
 _SPECIAL_ITEM_START = frozenset(" \t#><`~[|-*+_0123456789") | {""}
+
+
+#: CommonMark trimming; :func:`parse_blocks` only runs on documents where the
+#: much faster ``str.strip()`` trims identically.
+_trim = str.strip
 
 
 class NeedsFullParser(Exception):
@@ -65,7 +70,7 @@ def _heading_content(text: str) -> tuple[int, str]:
     tmp = len(stripped)
     if tmp > level and stripped[tmp - 1] in " \t":
         content_end = tmp
-    return level, md_trim(text[level:content_end])
+    return level, _trim(text[level:content_end])
 
 
 class _Scanner:
@@ -90,9 +95,9 @@ class _Scanner:
         if aligns is None:
             return None
         indent, head = _split_indent(lines[start])
-        if "|" not in md_trim(head) or indent >= 4:
+        if "|" not in _trim(head) or indent >= 4:
             return None
-        header = split_row(head)
+        header = split_row(head, _trim)
         if not header or len(header) != len(aligns):
             return None
         if silent:
@@ -107,9 +112,9 @@ class _Scanner:
                 indent, text = _split_indent(text)
                 if indent < 4 and self._terminates_table(text):
                     break
-                if not md_trim(text) or indent >= 4:
+                if not _trim(text) or indent >= 4:
                     break
-            cells = split_row(text)
+            cells = split_row(text, _trim)
             autocompleted += columns - len(cells)
             if autocompleted > MAX_AUTOCOMPLETED_CELLS:
                 break
@@ -185,7 +190,7 @@ class _Scanner:
     @staticmethod
     def _item_text(line: str) -> str:
         if line[1:2] == " " and line[2:3] not in _SPECIAL_ITEM_START:
-            return md_trim(line[2:])
+            return _trim(line[2:])
         rest = line[1:]
         content = rest.lstrip(" ")
         if content[:1] == "\t":
@@ -197,7 +202,7 @@ class _Scanner:
         if len(content) == 1:
             # `* -`, `* #`, `* >` ...: an empty nested block, as in lists
             # exploded one character per bullet.
-            return "" if content in _NESTED_ONLY else md_trim(content)
+            return "" if content in _NESTED_ONLY else _trim(content)
         first = content[0]
         if (
             first in ("#", ">", "<", "`", "~", "[", "|")
@@ -206,15 +211,15 @@ class _Scanner:
             or (first in ("*", "-", "_") and _HR.match(content))
         ):
             if first == "#" and not _HEADING.match(content):
-                return md_trim(content)
+                return _trim(content)
             if first == "[" and "]:" not in content:
-                return md_trim(content)
+                return _trim(content)
             if first in ("`", "~") and not content.startswith(("```", "~~~")):
-                return md_trim(content)
+                return _trim(content)
             if first == "|":
-                return md_trim(content)
+                return _trim(content)
             raise NeedsFullParser("block construct inside a list item")
-        return md_trim(content)
+        return _trim(content)
 
     # -- paragraphs -----------------------------------------------------------
 
@@ -249,7 +254,7 @@ class _Scanner:
             if first == "#" and _HEADING.match(text):
                 break
             line_no += 1
-        self.blocks.append(Paragraph(md_trim("\n".join(lines[start:line_no])), start))
+        self.blocks.append(Paragraph(_trim("\n".join(lines[start:line_no])), start))
         return line_no
 
     # -- document -------------------------------------------------------------
@@ -313,6 +318,8 @@ def normalize(text: str) -> str:
 
 def parse_blocks(text: str) -> list[Block]:
     """Blocks of a normalised document; raises :class:`NeedsFullParser`."""
+    if not plain_strip_is_md_trim(text):
+        raise NeedsFullParser("ASCII separator or NEL characters: trimmed differently")
     return _Scanner(text.split("\n")).run()
 
 

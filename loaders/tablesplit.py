@@ -9,6 +9,7 @@ the equivalence on markdown-it-py's own fixtures and on the real corpus.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown_it.common.utils import MD_TRIM_CHARS
 
@@ -22,9 +23,24 @@ _TEXT_DOUBLE_PIPE = re.compile(r"(?<=[^\s|\\])\|\|(?=[^\s|])")
 _PLACEHOLDER = "\x00\x00"  # NUL never survives normalisation (it becomes U+FFFD)
 
 
+#: What Python's ``str.strip()`` removes but CommonMark does not: the ASCII
+#: separators and NEL. Everything else both call whitespace is the same.
+PYTHON_ONLY_SPACE = "\x1c\x1d\x1e\x1f\x85"
+
+
 def md_trim(text: str) -> str:
     """Strip CommonMark whitespace, like ``markdown_it.common.utils.mdTrim``."""
     return text.strip(MD_TRIM_CHARS)
+
+
+def plain_strip_is_md_trim(text: str) -> bool:
+    """Whether ``str.strip()`` trims every piece of ``text`` exactly like :func:`md_trim`.
+
+    ``str.strip()`` without arguments is several times faster on the padded
+    cells of pipe tables; it is exact unless the text holds one of
+    :data:`PYTHON_ONLY_SPACE`, which real documents practically never do.
+    """
+    return not any(char in text for char in PYTHON_ONLY_SPACE)
 
 
 def escaped_split(text: str) -> list[str]:
@@ -34,18 +50,19 @@ def escaped_split(text: str) -> list[str]:
     return [part.replace("\\|", "|") for part in _UNESCAPED_PIPE.split(text)]
 
 
-def split_row(line_text: str) -> list[str]:
+def split_row(line_text: str, trim: Callable[[str], str] = md_trim) -> list[str]:
     """Cells of a header or body line, trimmed, outer pipes removed.
 
     ``line_text`` is the line without its leading spaces and tabs (what
-    markdown-it-py's ``getLine`` returns).
+    markdown-it-py's ``getLine`` returns). ``trim`` may be ``str.strip`` when
+    :func:`plain_strip_is_md_trim` holds for the document.
     """
-    columns = escaped_split(line_text.strip(MD_TRIM_CHARS))
+    columns = escaped_split(trim(line_text))
     if columns and columns[0] == "":
         columns.pop(0)
     if columns and columns[-1] == "":
         columns.pop()
-    return [cell.strip(MD_TRIM_CHARS) for cell in columns]
+    return list(map(trim, columns))
 
 
 def split_row_keeping_text_pipes(line_text: str) -> list[str]:
@@ -98,7 +115,7 @@ def delimiter_aligns(line_text: str) -> list[str] | None:
     aligns: list[str] = []
     last = len(columns) - 1
     for i, column in enumerate(columns):
-        cell = md_trim(column)
+        cell = column.strip(" \t")  # exact: the row holds only "|-: \t"
         if not cell:
             if i == 0 or i == last:
                 continue

@@ -9,11 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.token import Token
 from markdown_it.utils import read_fixture_file
 
-from loaders import engine_fast
+from loaders import engine_fast, read_blocks
+from loaders.blocks import Table
 from loaders.engine_markdown_it import parse_tokens
+from loaders.tablesplit import PYTHON_ONLY_SPACE
 from tests.conftest import shared_dir
 
 PEER_FIXTURES = shared_dir() / "peer-tests" / "markdown-it-py-tables.md"
@@ -82,3 +85,19 @@ def test_corpus_document(path: Path) -> None:
     fast = fast_or_none(text)
     assert fast is not None, "a real digest left the fast engine's subset"
     assert fast == comparable(parse_tokens(text))
+
+
+def test_python_and_commonmark_whitespace_differ_only_by_the_known_separators() -> None:
+    """The fast engine trims with ``str.strip()``; that is exact only if this holds."""
+    python_space = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert python_space == set(MD_TRIM_CHARS) | set(PYTHON_ONLY_SPACE)
+
+
+@pytest.mark.parametrize("separator", list(PYTHON_ONLY_SPACE), ids=lambda c: f"U+{ord(c):04X}")
+def test_a_cell_padded_with_a_separator_keeps_it_as_markdown_it_does(separator: str) -> None:
+    text = f"| a | b |\n|---|---|\n| x {separator}| {separator}y |\n"
+    assert fast_or_none(text) is None, "str.strip() would trim the separator away"
+    blocks, engine = read_blocks(text)
+    assert engine == "markdown-it"
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert table.rows[0].cells == [f"x {separator}", f"{separator}y"]

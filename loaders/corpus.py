@@ -55,7 +55,7 @@ class Corpus:
 def _read_table(generation: Path, name: str) -> pd.DataFrame:
     folder = cache.table_dir(generation, name)
     parts = sorted(folder.glob("part-*.parquet"))
-    tables = [pq.read_table(p, read_dictionary=DICTIONARY_COLUMNS[name]) for p in parts]
+    tables = [pq.ParquetFile(p, read_dictionary=DICTIONARY_COLUMNS[name]).read() for p in parts]
     table = pa.concat_tables(tables, promote_options="permissive") if tables else None
     if table is None:
         from .schema import TABLES

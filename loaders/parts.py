@@ -69,7 +69,8 @@ def read_part(generation: str | None, table: str, shard: int) -> pa.Table | None
     if generation is None:
         return None
     try:
-        return pq.read_table(part_path(generation, table, shard))
+        # One file: ParquetFile skips the dataset layer of read_table (~0.3 ms a part).
+        return pq.ParquetFile(part_path(generation, table, shard)).read()
     except (OSError, pa.ArrowException) as exc:
         raise CorruptPart(shard) from exc
 
@@ -163,12 +164,17 @@ def write_meta_part(
 
     ``doc_ids`` are the documents the shard holds now. ``dup_changes`` gives,
     for documents whose duplicate status may have changed, (path, original
-    doc_id or None, original's path); all other documents keep theirs.
+    doc_id or None, original's path); all other documents keep theirs. Kept
+    rows stay Arrow data: a one-file refresh never turns a whole part into
+    Python objects.
     """
+    current = pa.array(sorted(doc_ids), pa.string())
     old_docs = _without(read_part(old_generation, "documents", shard), "doc_id", removed_ids)
-    rows: list[dict] = old_docs.to_pylist() if old_docs is not None else []
-    rows += new_documents
-    rows = [row for row in rows if row["doc_id"] in doc_ids]
+    pieces = [] if old_docs is None else [old_docs.filter(pc.is_in(old_docs["doc_id"], current))]
+    if new_documents:
+        fresh = [{**row, "duplicate_of": None} for row in new_documents if row["doc_id"] in doc_ids]
+        pieces.append(pa.Table.from_pylist(fresh, schema=DOCUMENTS))
+    documents = pa.concat_tables(pieces) if pieces else DOCUMENTS.empty_table()
     problems: list[tuple[object, ...]] = []
     old_problems = _without(read_part(old_generation, "problems", shard), "path", removed_paths)
     if old_problems is not None:
@@ -179,30 +185,30 @@ def write_meta_part(
                 continue
             problems.append(tuple(row.values()))
     problems += new_problems
-    for row in rows:
-        change = dup_changes.get(row["doc_id"])
-        if change is None:
-            row.setdefault("duplicate_of", None)
-            continue
-        _path, original, original_path = change
-        row["duplicate_of"] = original
-        if original:
-            problems.append(
-                (
-                    row["path"],
-                    row["doc_id"],
-                    None,
-                    WARNING,
-                    f"{DUPLICATE_PREFIX}{original} ({original_path}); marked as its duplicate",
+    ids = documents["doc_id"].to_pylist()
+    if any(doc_id in dup_changes for doc_id in ids):
+        paths = documents["path"].to_pylist()
+        originals = documents["duplicate_of"].to_pylist()
+        for at, doc_id in enumerate(ids):
+            change = dup_changes.get(doc_id)
+            if change is None:
+                continue
+            _path, original, original_path = change
+            originals[at] = original
+            if original:
+                problems.append(
+                    (
+                        paths[at],
+                        doc_id,
+                        None,
+                        WARNING,
+                        f"{DUPLICATE_PREFIX}{original} ({original_path}); marked as its duplicate",
+                    )
                 )
-            )
-    rows.sort(key=lambda r: r["path"])
+        column = documents.schema.get_field_index("duplicate_of")
+        documents = documents.set_column(column, "duplicate_of", pa.array(originals, pa.string()))
+    documents = documents.sort_by("path")
     problems.sort(key=lambda p: (str(p[0]), p[2] if p[2] is not None else -1))
-    write_part(
-        pa.Table.from_pylist(rows, schema=DOCUMENTS) if rows else DOCUMENTS.empty_table(),
-        out,
-        "documents",
-        shard,
-    )
+    write_part(documents, out, "documents", shard)
     write_part(rows_to_table(problems, PROBLEMS), out, "problems", shard)
-    return len(rows), dict(Counter(str(p[3]) for p in problems))
+    return documents.num_rows, dict(Counter(str(p[3]) for p in problems))

@@ -3,7 +3,10 @@
 * cold build vs the naive baseline (per document: markdown-it-py render, then
   ``pandas.read_html``), in documents per second: target >= 25x;
 * refresh with nothing changed, and with one file changed, vs the cold build:
-  target >= 50x each (median of several refreshes);
+  target >= 50x each (median of several refreshes). Measured twice: as the
+  dashboard refreshes (a LiveCache with its change journal, re-stat-ing only
+  what the kernel reported) and as a one-shot ``python -m loaders`` run does
+  (stat-ing every file, so bounded by the file system: shown for reference);
 * peak RSS of a cold build (the build process and its workers): <= 600 MB;
 * the loaded Corpus in memory vs its Parquet files on disk: <= 3x.
 """
@@ -21,13 +24,15 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from markdown_it import MarkdownIt
 
 from bench.common import ROOT, generated_corpus, median_seconds, report, verdict
-from loaders import build_cache, read_cache
+from loaders import BuildReport, build_cache, read_cache
+from loaders.live import LiveCache
 
 
 def naive_docs_per_second(files: list[Path]) -> float:
@@ -78,15 +83,25 @@ def run(docs: int = 10_000, keep: bool = False, naive_sample: int = 1000) -> dic
     cold_rate = len(files) / cold
 
     nothing = median_seconds(lambda: build_cache(seeds, cache), repeat=7)
+    edits = iter(random.Random(2).sample(files, 30))
 
-    edits = iter(random.Random(2).sample(files, 7))
+    def one_change(refresh: Callable[[], BuildReport]) -> Callable[[], None]:
+        def action() -> None:
+            path = next(edits)
+            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            assert refresh().parsed == 1
 
-    def one_change() -> None:
-        path = next(edits)
-        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        assert build_cache(seeds, cache).parsed == 1
+        return action
 
-    one = median_seconds(one_change, repeat=7)
+    one = median_seconds(one_change(lambda: build_cache(seeds, cache)), repeat=7)
+
+    live = LiveCache(seeds, cache)
+    live.refresh()  # the dashboard's first refresh: a full scan under a new journal
+    assert live.watching, "no change journal on this machine (inotify unavailable?)"
+    live_nothing = median_seconds(live.refresh, repeat=15)
+    assert live.refresh().parsed == 0
+    live_one = median_seconds(one_change(live.refresh), repeat=15)
+    live.close()
 
     corpus = read_cache(cache)
     memory = corpus.memory_bytes()
@@ -102,6 +117,8 @@ def run(docs: int = 10_000, keep: bool = False, naive_sample: int = 1000) -> dic
         "cold_docs_per_s": cold_rate,
         "refresh_nothing_s": nothing,
         "refresh_one_s": one,
+        "live_refresh_nothing_s": live_nothing,
+        "live_refresh_one_s": live_one,
         "peak_rss_mb": peak,
         "corpus_memory_bytes": memory,
         "parquet_bytes": on_disk,
@@ -123,15 +140,27 @@ def run(docs: int = 10_000, keep: bool = False, naive_sample: int = 1000) -> dic
         ),
         (
             "refresh, nothing changed",
-            f"{cold / nothing:.0f}x faster",
+            f"{cold / live_nothing:,.0f}x faster",
             ">= 50x",
-            verdict(cold / nothing >= 50),
+            f"{verdict(cold / live_nothing >= 50)} (dashboard, change journal)",
         ),
         (
             "refresh, one file changed",
-            f"{cold / one:.0f}x faster",
+            f"{cold / live_one:,.0f}x faster",
             ">= 50x",
-            verdict(cold / one >= 50),
+            f"{verdict(cold / live_one >= 50)} (dashboard, change journal)",
+        ),
+        (
+            "  same, one-shot CLI: nothing",
+            f"{cold / nothing:.0f}x faster",
+            "",
+            f"(stats all {len(files):,} files: {nothing * 1000:.0f} ms)",
+        ),
+        (
+            "  same, one-shot CLI: one file",
+            f"{cold / one:.0f}x faster",
+            "",
+            f"({one * 1000:.0f} ms)",
         ),
         ("peak RSS of a cold build", f"{peak:,.0f} MB", "<= 600 MB", verdict(peak <= 600)),
         (

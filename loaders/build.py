@@ -85,6 +85,8 @@ class BuildReport:
     changed: bool = False
     seconds: float = 0.0
     built_at: str = ""
+    #: The seeds folder as this build saw it (a change journal patches it).
+    listing: Listing | None = field(default=None, repr=False, compare=False)
 
     def summary_line(self) -> str:
         sections = ", ".join(f"{name} {count:,}" for name, count in self.entries.items())
@@ -110,12 +112,15 @@ def build_cache(
     force: bool = False,
     verify: bool = False,
     today: dt.date | None = None,
+    listing: Listing | None = None,
 ) -> BuildReport:
     """Bring the cache of ``seeds_dir`` up to date and report what it holds.
 
     ``workers``: parsing processes (default: one per core for big builds,
     none for small ones). ``verify``: also check that every part file is
     readable (used after a failed read). ``force``: rebuild from scratch.
+    ``listing``: the folder's files as a change journal knows them, which
+    saves stat-ing every file (see :mod:`loaders.live`); None scans the folder.
     """
     started = time.perf_counter()
     seeds = check_seeds_dir(seeds_dir)
@@ -126,6 +131,7 @@ def build_cache(
         "workers": workers,
         "progress": progress,
         "today": today or dt.date.today(),
+        "listing": listing,
     }
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a build allocates millions of small acyclic objects
@@ -169,8 +175,10 @@ class _Build:
         workers: int | None,
         progress: Progress | None,
         today: dt.date,
+        listing: Listing | None,
     ) -> None:
         self.seeds, self.target = seeds, target
+        self.given_listing = listing
         self.engine, self.workers, self.progress, self.today = engine, workers, progress, today
         self.generation = cache.current_generation(target)
         self.manifest: dict = cache.read_manifest(self.generation) or {}
@@ -216,12 +224,12 @@ class _Build:
             return False
         self.shards = choose_shards(len(listing)) if self.full else int(manifest["shards"])
         shards = self.shards
-        for index, path in enumerate(listing.paths):
-            self.groups.setdefault(shard_of(path, shards), []).append(index)
+        layout = listing.layout(shards)
+        self.groups = layout.groups
         old_listing = manifest.get("shard_listing") or [None] * shards
         old_paths = manifest.get("shard_paths") or [None] * shards
-        self.shard_listing = [listing.fingerprint(self.groups.get(s, [])) for s in range(shards)]
-        self.shard_paths = [_paths_digest(listing, self.groups.get(s, [])) for s in range(shards)]
+        self.shard_listing = layout.fingerprints
+        self.shard_paths = layout.path_digests
         if self.full:
             dirty = set(range(shards))
         else:
@@ -327,9 +335,15 @@ class _Build:
     # -- executing --------------------------------------------------------------
 
     def run(self) -> BuildReport:
-        self.listing = discover(self.seeds, skip=self.target)
+        self.listing = (
+            self.given_listing
+            if self.given_listing is not None
+            else discover(self.seeds, skip=self.target)
+        )
         if not self.plan():
-            report = BuildReport(self.seeds, self.target, self.generation, reused=self.reused)
+            report = BuildReport(
+                self.seeds, self.target, self.generation, reused=self.reused, listing=self.listing
+            )
             _fill_counts(report, self.manifest)
             return report
         parsed_count = sum(len(v) for v in self.to_parse.values())
@@ -341,6 +355,7 @@ class _Build:
             reused=self.reused,
             removed=self.removed,
             parsed=parsed_count,
+            listing=self.listing,
         )
         out = cache.new_generation_dir(self.target)
         old_gen = None if self.full or self.generation is None else str(self.generation)
@@ -448,12 +463,6 @@ class _Build:
             for path, doc_id, key in zip(files["path"], files["doc_id"], files["key"], strict=True):
                 duplicates.add(path, doc_id, key)
         return duplicates
-
-
-def _paths_digest(listing: Listing, indices: list[int]) -> str:
-    return hashlib.blake2b(
-        "\0".join(listing.paths[i] for i in indices).encode(), digest_size=16
-    ).hexdigest()
 
 
 def _run_tasks(

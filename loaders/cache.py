@@ -76,6 +76,14 @@ def current_generation(cache_dir: Path) -> Path | None:
     return generation if generation.is_dir() else None
 
 
+def current_name(cache_dir: Path) -> str | None:
+    """Name of the generation ``current`` points to (one ``readlink``, no checks)."""
+    try:
+        return os.path.basename(os.readlink(cache_dir / CURRENT))
+    except OSError:
+        return None
+
+
 def read_manifest(generation: Path | None) -> dict | None:
     """The manifest of a generation, or None if it is missing or unreadable."""
     if generation is None:

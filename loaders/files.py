@@ -14,6 +14,8 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .manifest import shard_of
+
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 
 #: (size, mtime_ns, ctime_ns, inode): any edit changes at least one of them.
@@ -25,6 +27,16 @@ class SourceFile:
     relpath: str
     signature: Signature | None
     problem: str | None = None
+
+
+@dataclass(slots=True)
+class ShardLayout:
+    """A listing split into shards: row indices, and digests to compare with a manifest."""
+
+    shards: int
+    groups: dict[int, list[int]]
+    fingerprints: list[str]  # per shard: paths, signatures and problems
+    path_digests: list[str]  # per shard: paths only
 
 
 @dataclass(slots=True)
@@ -43,9 +55,85 @@ class Listing:
     ctimes: list[int] = field(default_factory=list)
     inodes: list[int] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    _index: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _layout: ShardLayout | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.paths)
+
+    @classmethod
+    def from_rows(
+        cls, rows: list[tuple[str, int, int, int, int]], problems: dict[str, str]
+    ) -> Listing:
+        """A listing from rows sorted by path."""
+        listing = cls(problems=problems)
+        if rows:
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            listing.paths, listing.sizes, listing.mtimes, listing.ctimes, listing.inodes = columns
+        return listing
+
+    def patched(self, root: Path, changed: set[str]) -> Listing:
+        """This listing after re-stat-ing only ``changed`` paths (from a change journal).
+
+        Equal to what :func:`discover` would return now, provided no other
+        path under ``root`` changed.
+        """
+        problems = {p: m for p, m in self.problems.items() if p not in changed}
+        fresh = {}
+        for rel in changed:
+            row = _restat(root, rel, problems)
+            if row is not None:
+                fresh[rel] = row
+        columns = (self.paths, self.sizes, self.mtimes, self.ctimes, self.inodes)
+        if all(rel in self._positions() for rel in fresh) and len(fresh) == len(changed):
+            # Only edits: update rows in place, no re-sort.
+            copies = [list(column) for column in columns]
+            positions = self._positions()
+            for rel, row in fresh.items():
+                at = positions[rel]
+                for column, value in zip(copies, row, strict=True):
+                    column[at] = value
+            listing = Listing(*copies, problems=problems)  # type: ignore[arg-type]
+            listing._index = positions
+            if self._layout is not None:  # same paths: only the edited shards' digests move
+                old = self._layout
+                fingerprints = list(old.fingerprints)
+                for shard in {shard_of(rel, old.shards) for rel in changed}:
+                    fingerprints[shard] = listing.fingerprint(old.groups.get(shard, []))
+                listing._layout = ShardLayout(
+                    old.shards, old.groups, fingerprints, old.path_digests
+                )
+            return listing
+        rows = [row for row in zip(*columns, strict=True) if row[0] not in changed]
+        rows.extend(fresh.values())
+        rows.sort()
+        return Listing.from_rows(rows, problems)
+
+    def layout(self, shards: int) -> ShardLayout:
+        """Rows grouped by shard, with each shard's digests (computed once per listing)."""
+        if self._layout is not None and self._layout.shards == shards:
+            return self._layout
+        groups: dict[int, list[int]] = {}
+        for index, path in enumerate(self.paths):
+            groups.setdefault(shard_of(path, shards), []).append(index)
+        empty: list[int] = []
+        fingerprints = [self.fingerprint(groups.get(s, empty)) for s in range(shards)]
+        path_digests = [
+            hashlib.blake2b(
+                "\0".join(self.paths[i] for i in groups.get(s, empty)).encode(
+                    "utf-8", "surrogateescape"
+                ),
+                digest_size=16,
+            ).hexdigest()
+            for s in range(shards)
+        ]
+        self._layout = ShardLayout(shards, groups, fingerprints, path_digests)
+        return self._layout
+
+    def _positions(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {path: i for i, path in enumerate(self.paths)}
+        return self._index
 
     def source(self, index: int) -> SourceFile:
         path = self.paths[index]
@@ -72,15 +160,49 @@ class Listing:
         return digest.hexdigest()
 
 
+def is_document_name(name: str) -> bool:
+    """A visible file name with a document suffix (``.md``, ``.markdown``, ``.txt``)."""
+    dot = name.rfind(".")
+    return name[:1] != "." and dot > 0 and name[dot:].lower() in SUFFIXES
+
+
+Row = tuple[str, int, int, int, int]
+
+
+def _stat_row(rel: str, name: str, folder: int, problems: dict[str, str]) -> Row | None:
+    """The listing row of one document name in an open folder; None if it is not a file.
+
+    Stat by name relative to the open folder: no path lookup per file, which
+    is most of the cost of a scan that finds nothing to do.
+    """
+    try:
+        st = os.stat(name, dir_fd=folder)
+    except FileNotFoundError:
+        try:
+            os.stat(name, dir_fd=folder, follow_symlinks=False)
+        except OSError:
+            return None  # deleted meanwhile
+        problems[rel] = "broken symbolic link: its target does not exist"
+        return (rel, 0, 0, 0, 0)
+    except OSError as exc:
+        problems[rel] = f"cannot be read: {exc.strerror or exc}"
+        return (rel, 0, 0, 0, 0)
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return (rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    if stat.S_ISDIR(mode):  # a linked folder named *.md is not followed
+        return None
+    problems[rel] = "not a regular file (a pipe or device); skipped"
+    return (rel, 0, 0, 0, 0)
+
+
 def discover(root: Path, skip: Path | None = None) -> Listing:
     """Every document file under ``root`` (hidden entries and ``skip`` excluded)."""
-    rows: list[tuple[str, int, int, int, int]] = []
+    rows: list[Row] = []
     problems: dict[str, str] = {}
     skip_real = os.path.realpath(skip) if skip is not None else None
 
     def walk(directory: str, prefix: str) -> None:
-        # Stat by name relative to an open folder: no path lookup per file,
-        # which is most of the cost of a refresh that finds nothing to do.
         try:
             folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
@@ -100,36 +222,30 @@ def discover(root: Path, skip: Path | None = None) -> Listing:
                     if skip_real is None or os.path.realpath(path) != skip_real:
                         walk(path, prefix + name + "/")
                     continue
-                dot = name.rfind(".")
-                if dot <= 0 or name[dot:].lower() not in SUFFIXES:
+                if not is_document_name(name):
                     continue
-                rel = prefix + name
-                try:
-                    st = os.stat(name, dir_fd=folder)
-                except FileNotFoundError:
-                    problems[rel] = "broken symbolic link: its target does not exist"
-                    rows.append((rel, 0, 0, 0, 0))
-                    continue
-                except OSError as exc:
-                    problems[rel] = f"cannot be read: {exc.strerror or exc}"
-                    rows.append((rel, 0, 0, 0, 0))
-                    continue
-                mode = st.st_mode
-                if stat.S_ISREG(mode):
-                    rows.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-                elif not stat.S_ISDIR(mode):  # a linked folder named *.md is not followed
-                    problems[rel] = "not a regular file (a pipe or device); skipped"
-                    rows.append((rel, 0, 0, 0, 0))
+                row = _stat_row(prefix + name, name, folder, problems)
+                if row is not None:
+                    rows.append(row)
         finally:
             os.close(folder)
 
     walk(str(root), "")
     rows.sort()
-    listing = Listing(problems=problems)
-    if rows:
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        listing.paths, listing.sizes, listing.mtimes, listing.ctimes, listing.inodes = columns
-    return listing
+    return Listing.from_rows(rows, problems)
+
+
+def _restat(root: Path, rel: str, problems: dict[str, str]) -> Row | None:
+    """The listing row of one relative path now, as :func:`discover` would make it."""
+    directory, _, name = rel.rpartition("/")
+    try:
+        folder = os.open(os.path.join(root, directory), os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        return _stat_row(rel, name, folder, problems)
+    finally:
+        os.close(folder)
 
 
 def assign_doc_ids(relpaths: list[str]) -> dict[str, str]:

@@ -1,0 +1,98 @@
+"""A cache kept up to date by a long-lived process, at the cost of what changed.
+
+``build_cache`` on its own must stat every file to learn that nothing changed.
+:class:`LiveCache` keeps a :class:`~loaders.journal.ChangeJournal` of the
+seeds folder next to the listing of its last build, so a refresh re-stats and
+re-parses only the documents the kernel reported, and a refresh after no
+change at all does no file system work beyond draining an empty queue.
+
+Whenever the journal cannot vouch for the folder (no inotify, a folder added,
+a queue overflow, ``full=True``) a refresh is an ordinary full scan, so the
+result is always what ``build_cache`` alone would give.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from pathlib import Path
+
+from . import cache
+from .build import BuildReport, Progress, build_cache
+from .journal import ChangeJournal
+from .locations import check_seeds_dir, default_cache_dir
+
+
+class LiveCache:
+    """One seeds folder's cache, refreshed from a change journal.
+
+    Thread-safe: the dashboard's sessions share one per corpus.
+    """
+
+    def __init__(
+        self,
+        seeds_dir: str | os.PathLike[str],
+        cache_dir: str | os.PathLike[str] | None = None,
+        **build_options: object,
+    ) -> None:
+        self.seeds = check_seeds_dir(seeds_dir)
+        self.cache_dir = (
+            Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir(self.seeds)
+        )
+        self._options = build_options
+        self._journal: ChangeJournal | None = None
+        self._report: BuildReport | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def watching(self) -> bool:
+        """Whether refreshes are currently driven by the change journal."""
+        return self._journal is not None and self._journal.available
+
+    def refresh(self, *, full: bool = False, progress: Progress | None = None) -> BuildReport:
+        """Bring the cache up to date; ``full`` re-checks every file."""
+        with self._lock:
+            report = self._report
+            journal = self._journal
+            changed = None if full or journal is None else journal.take()
+            if report is None or report.listing is None or changed is None:
+                return self._scan(progress)
+            generation = report.generation
+            if not changed and generation and cache.current_name(self.cache_dir) == generation.name:
+                # Nothing changed, and no other process rebuilt the cache.
+                return dataclasses.replace(
+                    report,
+                    parsed=0,
+                    removed=0,
+                    reused=len(report.listing),
+                    full_rebuild=False,
+                    changed=False,
+                    seconds=0.0,
+                )
+            listing = report.listing.patched(self.seeds, changed)
+            self._report = self._build(progress, listing)
+            return self._report
+
+    def close(self) -> None:
+        with self._lock:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+
+    def _scan(self, progress: Progress | None) -> BuildReport:
+        """A full scan under a fresh journal (started first, so nothing slips by)."""
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = ChangeJournal(self.seeds, skip=self.cache_dir)
+        self._report = self._build(progress, None)
+        return self._report
+
+    def _build(self, progress: Progress | None, listing: object) -> BuildReport:
+        return build_cache(
+            self.seeds,
+            self.cache_dir,
+            progress=progress,
+            listing=listing,  # type: ignore[arg-type]
+            **self._options,  # type: ignore[arg-type]
+        )

@@ -1,0 +1,243 @@
+"""The dashboard's refresh: a change journal instead of a scan, same result as a scan.
+
+Every test compares a :class:`LiveCache` with what a from-scratch build of
+the same folder gives, after the kind of change people make to a seeds
+folder: edits, editor saves (write a temporary file, rename it over), new
+and deleted files, renames, new folders, links.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import loaders.build
+from loaders import BuildReport, build_cache, read_cache
+from loaders.journal import IN_Q_OVERFLOW, ChangeJournal
+from loaders.live import LiveCache
+
+SORT_KEYS = {
+    "documents": ["doc_id"],
+    "entries": ["doc_id", "section", "position"],
+    "tags": ["doc_id", "list", "position"],
+    "problems": ["path", "line", "message"],
+}
+
+
+def tables(cache: Path) -> dict[str, pd.DataFrame]:
+    corpus = read_cache(cache)
+    out = {}
+    for name, keys in SORT_KEYS.items():
+        frame = getattr(corpus, name)
+        frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "category"})
+        out[name] = frame.sort_values(keys, na_position="first").reset_index(drop=True)
+    return out
+
+
+def assert_same_as_a_fresh_build(live: LiveCache, seeds: Path, scratch: Path) -> None:
+    scratch.mkdir(exist_ok=True)
+    fresh = scratch / f"fresh-{len(list(scratch.iterdir()))}"
+    build_cache(seeds, fresh)
+    expected, actual = tables(fresh), tables(live.cache_dir)
+    for name in SORT_KEYS:
+        pd.testing.assert_frame_equal(actual[name], expected[name], obj=name)
+
+
+@pytest.fixture
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return sorted(corpus_dir.glob("*.md"))[:12]
+
+
+@pytest.fixture
+def seeds(tmp_path: Path, corpus_files: list[Path]) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for path in corpus_files[:8]:
+        shutil.copy2(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def live(seeds: Path, tmp_path: Path) -> Iterator[LiveCache]:
+    cache = LiveCache(seeds, tmp_path / "cache")
+    cache.refresh()
+    assert cache.watching, "inotify is available on Linux test machines"
+    yield cache
+    cache.close()
+
+
+def refresh_without_scan(live: LiveCache) -> BuildReport:
+    """``live.refresh()``, failing if it walks the seeds folder."""
+
+    def scan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the refresh scanned the whole folder")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loaders.build, "discover", scan)
+        return live.refresh()
+
+
+def append_line(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\nExtra closing line.\n", encoding="utf-8")
+
+
+def test_nothing_changed_is_answered_without_touching_the_folder(live: LiveCache) -> None:
+    before = live.refresh()
+    again = refresh_without_scan(live)
+    assert (again.parsed, again.reused, again.changed) == (0, 8, False)
+    assert again.generation == before.generation
+
+
+def test_an_edit_reparses_that_file_only_and_matches_a_full_build(
+    live: LiveCache, seeds: Path, tmp_path: Path
+) -> None:
+    target = sorted(seeds.glob("*.md"))[2]
+    append_line(target)
+    report = refresh_without_scan(live)
+    assert (report.parsed, report.reused) == (1, 7)
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_an_editor_save_by_rename_is_seen(live: LiveCache, seeds: Path, tmp_path: Path) -> None:
+    target = sorted(seeds.glob("*.md"))[0]
+    temporary = seeds / ".target.md.swp"
+    temporary.write_text(target.read_text(encoding="utf-8").replace("## ", "## ", 1) + "\n- x\n")
+    os.replace(temporary, target)
+    assert refresh_without_scan(live).parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_added_deleted_and_renamed_files(
+    live: LiveCache, seeds: Path, tmp_path: Path, corpus_files: list[Path]
+) -> None:
+    shutil.copy2(corpus_files[9], seeds / corpus_files[9].name)
+    files = sorted(seeds.glob("*.md"))
+    files[0].unlink()
+    files[1].rename(seeds / "renamed.md")
+    (seeds / "notes.pdf").write_bytes(b"%PDF not a document")  # ignored, as by a scan
+    (seeds / ".hidden.md").write_text("# hidden\n")  # ignored, as by a scan
+    report = refresh_without_scan(live)
+    assert report.documents == 8
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_a_new_folder_falls_back_to_a_full_scan(
+    live: LiveCache, seeds: Path, tmp_path: Path, corpus_files: list[Path]
+) -> None:
+    sub = seeds / "2026" / "november"
+    sub.mkdir(parents=True)
+    shutil.copy2(corpus_files[10], sub / corpus_files[10].name)
+    report = live.refresh()
+    assert report.documents == 9
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+    # and the new folder is watched from then on
+    append_line(sub / corpus_files[10].name)
+    assert refresh_without_scan(live).parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_a_linked_document_is_refreshed_when_its_target_changes(
+    seeds: Path, tmp_path: Path, corpus_files: list[Path]
+) -> None:
+    outside = tmp_path / "elsewhere.md"
+    shutil.copy2(corpus_files[11], outside)
+    (seeds / "linked.md").symlink_to(outside)
+    live = LiveCache(seeds, tmp_path / "cache")
+    live.refresh()
+    append_line(outside)
+    assert refresh_without_scan(live).parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+    outside.unlink()  # now a broken link: a problem row, as a scan reports it
+    live.refresh()
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+    live.close()
+
+
+def test_another_process_rebuilding_the_cache_is_noticed(
+    live: LiveCache, seeds: Path, tmp_path: Path
+) -> None:
+    build_cache(seeds, live.cache_dir, force=True)  # e.g. `python -m loaders --force`
+    report = refresh_without_scan(live)
+    assert report.generation is not None
+    assert report.generation.name == os.path.basename(os.readlink(live.cache_dir / "current"))
+
+
+def test_the_refresh_button_finds_what_the_journal_cannot_see(
+    live: LiveCache, seeds: Path, tmp_path: Path
+) -> None:
+    # An edit through a hard link outside the folder raises no event in it
+    # (a documented limit of the journal); a full refresh re-checks every file.
+    outside = tmp_path / "hard-link.md"
+    os.link(sorted(seeds.glob("*.md"))[4], outside)
+    append_line(outside)
+    live.refresh()
+    assert live.refresh(full=True).parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_a_kernel_queue_overflow_means_rescan(seeds: Path) -> None:
+    with ChangeJournal(seeds) as journal:
+        assert journal.take() == set()
+        # What the kernel sends when events were dropped: wd -1, IN_Q_OVERFLOW.
+        journal._parse(struct.pack("iIII", -1, IN_Q_OVERFLOW, 0, 0))
+        assert journal.take() is None
+        assert not journal.available
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["edit", "add", "delete", "rename", "save", "mkdir"]), st.integers(0, 50)
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(OPERATIONS, min_size=1, max_size=3))
+def test_any_sequence_of_changes_ends_like_a_full_build(
+    tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path], steps: list
+) -> None:
+    root = tmp_path_factory.mktemp("live")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    for path in corpus_files[:6]:
+        shutil.copy2(path, seeds / path.name)
+    live = LiveCache(seeds, root / "cache")
+    live.refresh()
+    counter = 0
+    for batch in steps:
+        for operation, pick in batch:
+            counter += 1
+            files = sorted(seeds.rglob("*.md"))
+            chosen = files[pick % len(files)] if files else None
+            if operation == "add" or chosen is None:
+                source = corpus_files[pick % len(corpus_files)]
+                shutil.copy2(source, seeds / f"new-{counter}.md")
+            elif operation == "edit":
+                append_line(chosen)
+            elif operation == "delete":
+                chosen.unlink()
+            elif operation == "rename":
+                chosen.rename(chosen.with_name(f"moved-{counter}.md"))
+            elif operation == "save":
+                temporary = chosen.with_name(f".{chosen.name}.tmp")
+                temporary.write_text(chosen.read_text(encoding="utf-8") + "\n* more\n")
+                os.replace(temporary, chosen)
+            else:
+                folder = seeds / f"folder-{counter}"
+                folder.mkdir()
+                chosen.rename(folder / chosen.name)
+        live.refresh()
+        assert_same_as_a_fresh_build(live, seeds, root / "scratch")
+    live.close()

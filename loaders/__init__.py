@@ -10,6 +10,7 @@ The cached Parquet tables are the project's data contract; see README.md.
 from .build import BuildReport, build_cache
 from .cache import CacheError
 from .corpus import Corpus, load_corpus, read_cache
+from .live import LiveCache
 from .locations import SeedsError, data_dir, default_cache_dir
 from .readers import ENGINES, parse_bytes, parse_text, read_blocks
 
@@ -18,6 +19,7 @@ __all__ = [
     "BuildReport",
     "CacheError",
     "Corpus",
+    "LiveCache",
     "SeedsError",
     "build_cache",
     "data_dir",

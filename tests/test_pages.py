@@ -222,3 +222,19 @@ def test_uploaded_zip_becomes_a_new_corpus_and_evil_entries_are_refused(
     assert param(app, "corpus") == [opened]
     refusals = [w.value.replace("\\", "") for w in app.warning]
     assert any("../escape.md" in text and "goes up a folder" in text for text in refusals)
+
+
+def test_an_edited_seed_file_shows_on_the_next_rerun(
+    monkeypatch: pytest.MonkeyPatch, corpus_dir: Path, tmp_path: Path
+) -> None:
+    """No Refresh button needed: the change journal reports the edit."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in sorted(corpus_dir.glob("*.md"))[:3]:
+        (seeds / path.name).write_bytes(path.read_bytes())
+    app = make_app(monkeypatch, seeds, tmp_path / "cache").run()
+    assert metric(app, "Documents") == "3"
+    (seeds / "added-while-open.md").write_bytes(sorted(corpus_dir.glob("*.md"))[5].read_bytes())
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert metric(app, "Documents") == "4"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from loaders import BuildReport, build_cache, data_dir, default_cache_dir, read_cache
+from loaders import BuildReport, data_dir, default_cache_dir, read_cache
+from loaders.live import LiveCache
 from seedscope.explore import Explorer
 
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -52,31 +53,41 @@ def choose(default_seeds: str, default_cache: str | None, uploaded: str | None) 
     return CorpusChoice(seeds, cache, label)
 
 
-# One build per corpus per process unless someone asks for a refresh; later
-# sessions reuse the report instead of stat-ing every file again.
-_reports: dict[tuple[str, str], BuildReport] = {}
+# One LiveCache per corpus per process, shared by every session: each rerun
+# asks it for a refresh, which costs microseconds when the change journal saw
+# nothing and re-parses only the files that changed otherwise. The Explorer is
+# keyed by cache generation, so an edited seed file shows on the next rerun.
+_live: dict[tuple[str, str], LiveCache] = {}
 _lock = threading.Lock()
+#: Each LiveCache holds an inotify instance (128 per user by default).
+MAX_LIVE = 16
 
 
 def ensure_built(choice: CorpusChoice, *, refresh: bool = False) -> BuildReport:
+    """The corpus's cache, brought up to date (``refresh``: re-check every file)."""
     key = (os.path.realpath(choice.seeds), os.path.realpath(choice.cache))
     with _lock:
-        report = _reports.get(key)
-    if report is not None and not refresh and report.generation is not None:
-        return report
-    bar = st.progress(0.0, text="Checking the corpus…")
+        live = _live.pop(key, None)
+        if live is None:
+            live = LiveCache(choice.seeds, choice.cache)
+        _live[key] = live  # most recently used last
+        while len(_live) > MAX_LIVE:
+            _live.pop(next(iter(_live))).close()
+    bar = None
 
     def progress(done: int, total: int) -> None:
-        if total:
-            bar.progress(min(done / total, 1.0), text=f"Reading documents: {done:,} of {total:,}")
+        nonlocal bar
+        if total < 50:  # not worth a bar that flashes for a moment
+            return
+        if bar is None:
+            bar = st.progress(0.0, text="Reading documents…")
+        bar.progress(min(done / total, 1.0), text=f"Reading documents: {done:,} of {total:,}")
 
     try:
-        report = build_cache(choice.seeds, choice.cache, progress=progress)
+        return live.refresh(full=refresh, progress=progress)
     finally:
-        bar.empty()
-    with _lock:
-        _reports[key] = report
-    return report
+        if bar is not None:
+            bar.empty()
 
 
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)

@@ -18,8 +18,7 @@ from functools import lru_cache
 
 from . import columns as cols
 from .blocks import Block, BulletList, Heading, Paragraph, Row, Table
-from .inline import INLINE_START as _INLINE_START
-from .inline import plain, to_plain
+from .inline import may_hold_inline, plain, to_plain
 from .tablesplit import split_row_keeping_code_pipes, split_row_keeping_text_pipes
 
 ERROR = "error"
@@ -227,7 +226,7 @@ class _Builder:
                     (doc_id, heading, position, value, cols.normalize_value(value), None)
                 )
                 position += 1
-        elif _INLINE_START.search(" ".join(item.text for item in block.items)) is None:
+        elif not may_hold_inline(" ".join(item.text for item in block.items)):
             normalize = cols.normalize_value
             for item in block.items:  # nothing to resolve in any bullet: the fast path
                 text = item.text
@@ -272,7 +271,7 @@ class _Builder:
         entries = self.out.entries
         # One search over the whole table decides whether any cell needs the
         # inline parser; in most documents none does.
-        clean = _INLINE_START.search(" ".join(lines[table.line : table.end])) is None
+        clean = not may_hold_inline(" ".join(lines[table.line : table.end]))
         simple = clean and not layout.unmapped
         small = cols.SMALL_RELEVANCY
         for row in table.rows:

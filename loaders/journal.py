@@ -116,6 +116,10 @@ class ChangeJournal:
     def available(self) -> bool:
         return self._fd >= 0
 
+    def fileno(self) -> int:
+        """The inotify descriptor, readable when events are queued (for ``select``)."""
+        return self._fd
+
     def close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)

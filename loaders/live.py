@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import select
 import threading
+import time
 from pathlib import Path
 
 from . import cache
 from .build import BuildReport, Progress, build_cache
 from .journal import ChangeJournal
 from .locations import check_seeds_dir, default_cache_dir
+
+#: More changed paths than this (and than a tenth of the folder): scan instead.
+SCAN_ABOVE = 200
 
 
 class LiveCache:
@@ -58,6 +63,10 @@ class LiveCache:
             changed = None if full or journal is None else journal.take()
             if report is None or report.listing is None or changed is None:
                 return self._scan(progress)
+            if len(changed) > max(SCAN_ABOVE, len(report.listing) // 10):
+                # Re-stat-ing path by path only pays for a few paths; a
+                # checkout or a bulk copy is scanned like a first build.
+                return self._scan(progress)
             generation = report.generation
             if not changed and generation and cache.current_name(self.cache_dir) == generation.name:
                 # Nothing changed, and no other process rebuilt the cache.
@@ -73,6 +82,22 @@ class LiveCache:
             listing = report.listing.patched(self.seeds, changed)
             self._report = self._build(progress, listing)
             return self._report
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the seeds folder may have changed (or ``timeout`` seconds pass).
+
+        True when there is something for :meth:`refresh` to look at. Without a
+        journal there is no way to know, so it sleeps and answers True.
+        """
+        journal = self._journal
+        if journal is None or not journal.available:
+            time.sleep(timeout if timeout is not None else 1.0)
+            return True
+        try:
+            ready, _, _ = select.select([journal], [], [], timeout)
+        except (OSError, ValueError):  # closed meanwhile
+            return True
+        return bool(ready)
 
     def close(self) -> None:
         with self._lock:

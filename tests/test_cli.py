@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import pandas as pd
 
 from tests.conftest import FIXTURE_DOCS, ROOT
 
@@ -63,3 +66,35 @@ def test_environment_variable_chooses_the_cache(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (env_cache / "documents.parquet").exists()
+
+
+def test_watch_keeps_the_cache_fresh_until_stopped(tmp_path: Path, corpus_dir: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    documents = sorted(corpus_dir.glob("*.md"))
+    for path in documents[:3]:
+        (seeds / path.name).write_bytes(path.read_bytes())
+    cache = tmp_path / "cache"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache), "--watch"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(60, process.kill)  # never let a stuck read hang the suite
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("3 documents;")
+        assert "change journal" in process.stdout.readline()
+        (seeds / documents[3].name).write_bytes(documents[3].read_bytes())
+        line = process.stdout.readline()  # blocks until the watcher reports
+        assert line.startswith("4 documents;") and "1 parsed" in line, line
+        assert len(pd.read_parquet(cache / "documents.parquet")) == 4
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=30)
+        watchdog.cancel()
+    assert process.returncode == 0, err
+    assert "stopped watching" in out

@@ -189,6 +189,10 @@ class ChangeJournal:
 
     def _watch_target(self, link: str, relpath: str) -> None:
         self._links.add(relpath)
+        if not os.path.isfile(link):
+            # A broken link, or a link to a folder (which a scan does not
+            # follow either): watching it could replace a folder watch's mask.
+            return
         wd = self._add_watch(link, TARGET_EVENTS)  # follows the link
         if wd >= 0:
             self._targets.setdefault(wd, set()).add(relpath)

@@ -241,3 +241,17 @@ def test_any_sequence_of_changes_ends_like_a_full_build(
         live.refresh()
         assert_same_as_a_fresh_build(live, seeds, root / "scratch")
     live.close()
+
+
+def test_a_link_named_like_a_document_but_pointing_at_a_folder_breaks_nothing(
+    seeds: Path, tmp_path: Path, corpus_files: list[Path]
+) -> None:
+    sub = seeds / "sub"
+    sub.mkdir()
+    (seeds / "folder-alias.md").symlink_to(sub, target_is_directory=True)
+    live = LiveCache(seeds, tmp_path / "cache")
+    live.refresh()
+    shutil.copy2(corpus_files[11], sub / corpus_files[11].name)  # in the linked folder
+    assert refresh_without_scan(live).parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+    live.close()

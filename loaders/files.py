@@ -197,10 +197,28 @@ def _stat_row(rel: str, name: str, folder: int, problems: dict[str, str]) -> Row
 
 
 def discover(root: Path, skip: Path | None = None) -> Listing:
-    """Every document file under ``root`` (hidden entries and ``skip`` excluded)."""
-    rows: list[Row] = []
+    """Every document file under ``root`` (hidden entries and ``skip`` excluded).
+
+    This is what a refresh without a change journal costs, so the common case
+    (a regular file with a document suffix) stays inline: one ``stat`` by
+    name relative to the open folder and five appends. Folders are walked in
+    name order, so a flat folder needs no sort at the end.
+    """
+    paths: list[str] = []
+    sizes: list[int] = []
+    mtimes: list[int] = []
+    ctimes: list[int] = []
+    inodes: list[int] = []
     problems: dict[str, str] = {}
     skip_real = os.path.realpath(skip) if skip is not None else None
+    nested = False
+
+    def descend(directory: str, name: str, prefix: str) -> None:
+        nonlocal nested
+        path = os.path.join(directory, name)
+        if skip_real is None or os.path.realpath(path) != skip_real:
+            nested = True
+            walk(path, prefix + name + "/")
 
     def walk(directory: str, prefix: str) -> None:
         try:
@@ -208,31 +226,58 @@ def discover(root: Path, skip: Path | None = None) -> Listing:
         except OSError:
             return
         try:
-            with os.scandir(folder) as listing:
-                entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in listing]
+            names = sorted(os.listdir(folder))
         except OSError:
             os.close(folder)
             return
+        stat_at = os.stat
+        suffixes = SUFFIXES
         try:
-            for name, is_dir in entries:
+            for name in names:
                 if name[0] == ".":
                     continue
-                if is_dir:
-                    path = os.path.join(directory, name)
-                    if skip_real is None or os.path.realpath(path) != skip_real:
-                        walk(path, prefix + name + "/")
+                dot = name.rfind(".")
+                if dot <= 0 or name[dot:].lower() not in suffixes:
+                    if _is_folder(name, folder):
+                        descend(directory, name, prefix)
                     continue
-                if not is_document_name(name):
+                rel = prefix + name
+                try:
+                    st = stat_at(name, dir_fd=folder)
+                except OSError:
+                    st = None
+                if st is not None and st.st_mode & 0o170000 == 0o100000:  # regular file
+                    paths.append(rel)
+                    sizes.append(st.st_size)
+                    mtimes.append(st.st_mtime_ns)
+                    ctimes.append(st.st_ctime_ns)
+                    inodes.append(st.st_ino)
                     continue
-                row = _stat_row(prefix + name, name, folder, problems)
+                if st is not None and _is_folder(name, folder):  # a folder named like a document
+                    descend(directory, name, prefix)
+                    continue
+                row = _stat_row(rel, name, folder, problems)  # the careful path
                 if row is not None:
-                    rows.append(row)
+                    for column, value in zip(
+                        (paths, sizes, mtimes, ctimes, inodes), row, strict=True
+                    ):
+                        column.append(value)  # type: ignore[attr-defined]
         finally:
             os.close(folder)
 
     walk(str(root), "")
-    rows.sort()
-    return Listing.from_rows(rows, problems)
+    if nested:  # "a/b.md" was walked before "a.md", which sorts first
+        rows = sorted(zip(paths, sizes, mtimes, ctimes, inodes, strict=True))
+        return Listing.from_rows(rows, problems)
+    return Listing(paths, sizes, mtimes, ctimes, inodes, problems)
+
+
+def _is_folder(name: str, folder: int) -> bool:
+    """A real folder (not a link to one: a scan does not follow those)."""
+    try:
+        return stat.S_ISDIR(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def _restat(root: Path, rel: str, problems: dict[str, str]) -> Row | None:

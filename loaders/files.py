@@ -20,6 +20,8 @@ SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 
 #: (size, mtime_ns, ctime_ns, inode): any edit changes at least one of them.
 Signature = tuple[int, int, int, int]
+#: A listing row: relative path, then the signature.
+Row = tuple[str, int, int, int, int]
 
 
 @dataclass(slots=True)
@@ -76,7 +78,7 @@ class Listing:
         """This listing after re-stat-ing only ``changed`` paths (from a change journal).
 
         Equal to what :func:`discover` would return now, provided no other
-        path under ``root`` changed.
+        path under ``root`` changed; ``self`` when none of them did.
         """
         problems = {p: m for p, m in self.problems.items() if p not in changed}
         fresh = {}
@@ -85,10 +87,14 @@ class Listing:
             if row is not None:
                 fresh[rel] = row
         columns = (self.paths, self.sizes, self.mtimes, self.ctimes, self.inodes)
-        if all(rel in self._positions() for rel in fresh) and len(fresh) == len(changed):
+        positions = self._positions()
+        if len(fresh) == len(changed) and all(rel in positions for rel in fresh):
             # Only edits: update rows in place, no re-sort.
+            if problems == self.problems and all(
+                row == self._row(positions[rel]) for rel, row in fresh.items()
+            ):
+                return self  # e.g. linked documents re-checked, none changed
             copies = [list(column) for column in columns]
-            positions = self._positions()
             for rel, row in fresh.items():
                 at = positions[rel]
                 for column, value in zip(copies, row, strict=True):
@@ -108,6 +114,22 @@ class Listing:
         rows.extend(fresh.values())
         rows.sort()
         return Listing.from_rows(rows, problems)
+
+    def sharing_inode(self, paths: set[str]) -> set[str]:
+        """Other paths that are hard links to the same file as one of ``paths``.
+
+        Writing through one name raises an event for that name only; the
+        others changed too.
+        """
+        inodes = self.inodes
+        if len(set(inodes)) == len(inodes):
+            return set()
+        positions = self._positions()
+        wanted = {inodes[positions[p]] for p in paths if p in positions} - {0}
+        return {path for path, ino in zip(self.paths, inodes, strict=True) if ino in wanted}
+
+    def _row(self, at: int) -> Row:
+        return (self.paths[at], self.sizes[at], self.mtimes[at], self.ctimes[at], self.inodes[at])
 
     def layout(self, shards: int) -> ShardLayout:
         """Rows grouped by shard, with each shard's digests (computed once per listing)."""
@@ -164,9 +186,6 @@ def is_document_name(name: str) -> bool:
     """A visible file name with a document suffix (``.md``, ``.markdown``, ``.txt``)."""
     dot = name.rfind(".")
     return name[:1] != "." and dot > 0 and name[dot:].lower() in SUFFIXES
-
-
-Row = tuple[str, int, int, int, int]
 
 
 def _stat_row(rel: str, name: str, folder: int, problems: dict[str, str]) -> Row | None:

@@ -13,12 +13,14 @@ delivery delay). When the journal cannot vouch for the folder it says so by
 returning ``None``, and the caller falls back to a full scan:
 
 * the kernel queue overflowed, or a watch could not be added (inotify limits);
-* a folder was created, deleted or moved (its contents were never watched);
-* the root itself was deleted, moved or unmounted;
-* a symbolic link to a document was added, removed or retargeted.
+* a folder was created, deleted, moved or had its permissions changed;
+* the root itself was deleted, moved or unmounted.
 
-Documents that are symbolic links are watched through their target too.
-Not covered (documented in the README): a document edited through a hard link
+Documents that are symbolic links cannot be vouched for: their targets (and
+any link in between) may live anywhere and change without an event here. The
+journal keeps their paths in :attr:`ChangeJournal.links` and the caller
+re-stats them on every refresh, which is cheap because they are few. Not
+covered (documented in the README): a document edited through a hard link
 that lives outside the seeds folder, and remote changes on network file
 systems. The dashboard's Refresh button always does a full scan.
 """
@@ -65,8 +67,6 @@ FOLDER_EVENTS = (
     | IN_DELETE_SELF
     | IN_MOVE_SELF
 )
-#: What the watch on a symbolic link's target listens for.
-TARGET_EVENTS = IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF
 #: Events after which the journal cannot vouch for the folder any more.
 LOST_TRACK = IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT | IN_DELETE_SELF | IN_MOVE_SELF
 _HEADER = struct.Struct("iIII")  # wd, mask, cookie, len
@@ -94,14 +94,14 @@ class ChangeJournal:
     """
 
     def __init__(self, root: str | os.PathLike[str], skip: str | os.PathLike[str] | None = None):
+        self._fd = -1
         self.root = os.path.realpath(root)
         self._skip = os.path.realpath(skip) if skip is not None else None
         self._prefixes: dict[int, str] = {}  # folder watch -> relative folder ("" or "a/b/")
-        self._targets: dict[int, set[str]] = {}  # target watch -> documents linking to it
-        self._links: set[str] = set()  # documents that are symbolic links
+        #: Documents that are symbolic links: re-stat them on every refresh.
+        self.links: set[str] = set()
         self._changed: set[str] = set()
         self._lost = False
-        self._fd = -1
         self._libc = _libc()
         if self._libc is None:
             return
@@ -137,7 +137,8 @@ class ChangeJournal:
     def take(self) -> set[str] | None:
         """Relative paths of documents that changed, or None: rescan everything.
 
-        After None the journal is spent; make a new one before the rescan.
+        None also when inotify is unavailable. After None the journal is
+        closed; make a new one before the rescan.
         """
         if self._fd < 0:
             return None
@@ -161,41 +162,40 @@ class ChangeJournal:
         return wd
 
     def _watch_tree(self, folder: str, prefix: str) -> bool:
-        """Watch ``folder`` and every visible subfolder, as the scan walks them."""
+        """Watch ``folder`` and every visible subfolder, as the scan walks them.
+
+        False when the tree cannot be watched whole (out of inotify watches).
+        """
         try:
             # Watch first, list second: a child created in between is either
             # listed here or reported by the watch.
             wd = self._add_watch(folder, FOLDER_EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW)
-            if wd < 0:
-                return prefix != ""  # the root must be watchable
-            self._prefixes[wd] = prefix
-            with os.scandir(folder) as entries:
-                children = list(entries)
-            for entry in children:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    path = os.path.join(folder, name)
-                    if self._skip is not None and os.path.realpath(path) == self._skip:
-                        continue
-                    if not self._watch_tree(path, prefix + name + "/"):
-                        return False
-                elif entry.is_symlink() and is_document_name(name):
-                    self._watch_target(entry.path, prefix + name)
         except OSError:
             return False
+        if wd < 0:
+            # Gone or unreadable: a scan skips it too, and the parent's watch
+            # reports it when it comes back or becomes readable.
+            return prefix != ""  # the root itself must be watchable
+        self._prefixes[wd] = prefix
+        try:
+            with os.scandir(folder) as entries:
+                children = [
+                    (e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in entries
+                ]
+        except OSError:
+            return prefix != ""  # unreadable: as above
+        for name, is_dir, is_link in children:
+            if name.startswith("."):
+                continue
+            if is_dir:
+                path = os.path.join(folder, name)
+                if self._skip is not None and os.path.realpath(path) == self._skip:
+                    continue
+                if not self._watch_tree(path, prefix + name + "/"):
+                    return False
+            elif is_link and is_document_name(name):
+                self.links.add(prefix + name)
         return True
-
-    def _watch_target(self, link: str, relpath: str) -> None:
-        self._links.add(relpath)
-        if not os.path.isfile(link):
-            # A broken link, or a link to a folder (which a scan does not
-            # follow either): watching it could replace a folder watch's mask.
-            return
-        wd = self._add_watch(link, TARGET_EVENTS)  # follows the link
-        if wd >= 0:
-            self._targets.setdefault(wd, set()).add(relpath)
 
     # -- reading events -----------------------------------------------------------
 
@@ -222,31 +222,32 @@ class ChangeJournal:
             self._event(wd, mask, os.fsdecode(raw))
 
     def _event(self, wd: int, mask: int, name: str) -> None:
-        if wd in self._targets:
-            if mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED):
-                self._lost = True  # the link now points at nothing, or elsewhere
-            self._changed.update(self._targets[wd])
-            return
         prefix = self._prefixes.get(wd)
         if prefix is None or mask & LOST_TRACK:
             # An unknown watch, an overflow (wd -1), or a watched folder that
             # was deleted, moved or unmounted.
             self._lost = True
             return
-        if not name or name.startswith("."):
+        if not name:  # the watched folder itself
+            if mask & IN_ATTRIB:
+                self._lost = True  # its permissions may have changed
+            return
+        if name.startswith("."):
             return
         if mask & IN_ISDIR:
-            if mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO):
-                path = os.path.join(self.root, prefix + name)
-                if self._skip is None or os.path.realpath(path) != self._skip:
-                    self._lost = True  # a folder came or went: rescan it all
+            # A folder came, went or changed permissions: rescan it all.
+            path = os.path.join(self.root, prefix + name)
+            if self._skip is None or os.path.realpath(path) != self._skip:
+                self._lost = True
             return
         if not is_document_name(name):
             return
         relpath = prefix + name
-        if relpath in self._links or (
-            mask & (IN_CREATE | IN_MOVED_TO) and os.path.islink(os.path.join(self.root, relpath))
-        ):
-            self._lost = True  # a link came, went or changed: its target watch is stale
-            return
+        if mask & (IN_DELETE | IN_MOVED_FROM):
+            self.links.discard(relpath)
+        elif mask & (IN_CREATE | IN_MOVED_TO):
+            if os.path.islink(os.path.join(self.root, relpath)):
+                self.links.add(relpath)
+            else:
+                self.links.discard(relpath)
         self._changed.add(relpath)

@@ -3,8 +3,10 @@
 ``build_cache`` on its own must stat every file to learn that nothing changed.
 :class:`LiveCache` keeps a :class:`~loaders.journal.ChangeJournal` of the
 seeds folder next to the listing of its last build, so a refresh re-stats and
-re-parses only the documents the kernel reported, and a refresh after no
-change at all does no file system work beyond draining an empty queue.
+re-parses only the documents the kernel reported (plus documents that are
+symbolic links, whose targets are not watched, and hard links to an edited
+file), and a refresh after no change at all does little more than drain an
+empty queue.
 
 Whenever the journal cannot vouch for the folder (no inotify, a folder added,
 a queue overflow, ``full=True``) a refresh is an ordinary full scan, so the
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from . import cache
 from .build import BuildReport, Progress, build_cache
+from .files import Listing
 from .journal import ChangeJournal
 from .locations import check_seeds_dir, default_cache_dir
 
@@ -58,30 +61,54 @@ class LiveCache:
     def refresh(self, *, full: bool = False, progress: Progress | None = None) -> BuildReport:
         """Bring the cache up to date; ``full`` re-checks every file."""
         with self._lock:
-            report = self._report
-            journal = self._journal
-            changed = None if full or journal is None else journal.take()
-            if report is None or report.listing is None or changed is None:
-                return self._scan(progress)
-            if len(changed) > max(SCAN_ABOVE, len(report.listing) // 10):
-                # Re-stat-ing path by path only pays for a few paths; a
-                # checkout or a bulk copy is scanned like a first build.
-                return self._scan(progress)
-            generation = report.generation
-            if not changed and generation and cache.current_name(self.cache_dir) == generation.name:
-                # Nothing changed, and no other process rebuilt the cache.
-                return dataclasses.replace(
-                    report,
-                    parsed=0,
-                    removed=0,
-                    reused=len(report.listing),
-                    full_rebuild=False,
-                    changed=False,
-                    seconds=0.0,
-                )
-            listing = report.listing.patched(self.seeds, changed)
-            self._report = self._build(progress, listing)
-            return self._report
+            try:
+                return self._refresh(full, progress)
+            except BaseException:
+                # The journal's events were taken but not applied: forget
+                # them, so the next refresh scans instead of trusting them.
+                self._forget()
+                raise
+
+    def _refresh(self, full: bool, progress: Progress | None) -> BuildReport:
+        report, journal = self._report, self._journal
+        if full or report is None or report.listing is None or journal is None:
+            return self._scan(progress)
+        changed = journal.take()
+        if changed is None or os.path.realpath(self.seeds) != journal.root:
+            return self._scan(progress)  # lost track, or the seeds path now leads elsewhere
+        listing = report.listing
+        changed |= journal.links  # their targets are not watched: re-check them always
+        if changed:
+            changed |= listing.sharing_inode(changed)  # hard links to an edited file
+        if len(changed) > max(SCAN_ABOVE, len(listing) // 10):
+            # Re-stat-ing path by path only pays for a few paths; a checkout
+            # or a bulk copy is scanned like a first build.
+            return self._scan(progress)
+        patched = listing.patched(self.seeds, changed) if changed else listing
+        generation = report.generation
+        if (
+            patched is listing
+            and generation is not None
+            and cache.current_name(self.cache_dir) == generation.name
+        ):
+            # Nothing changed, and no other process rebuilt the cache.
+            return dataclasses.replace(
+                report,
+                parsed=0,
+                removed=0,
+                reused=len(listing),
+                full_rebuild=False,
+                changed=False,
+                seconds=0.0,
+            )
+        self._report = self._build(progress, patched)
+        return self._report
+
+    def _forget(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = None
+        self._report = None
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the seeds folder may have changed (or ``timeout`` seconds pass).
@@ -101,23 +128,20 @@ class LiveCache:
 
     def close(self) -> None:
         with self._lock:
-            if self._journal is not None:
-                self._journal.close()
-                self._journal = None
+            self._forget()
 
     def _scan(self, progress: Progress | None) -> BuildReport:
         """A full scan under a fresh journal (started first, so nothing slips by)."""
-        if self._journal is not None:
-            self._journal.close()
+        self._forget()
         self._journal = ChangeJournal(self.seeds, skip=self.cache_dir)
         self._report = self._build(progress, None)
         return self._report
 
-    def _build(self, progress: Progress | None, listing: object) -> BuildReport:
+    def _build(self, progress: Progress | None, listing: Listing | None) -> BuildReport:
         return build_cache(
             self.seeds,
             self.cache_dir,
             progress=progress,
-            listing=listing,  # type: ignore[arg-type]
+            listing=listing,
             **self._options,  # type: ignore[arg-type]
         )

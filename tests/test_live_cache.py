@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +26,7 @@ import loaders.build
 from loaders import BuildReport, build_cache, read_cache
 from loaders.journal import IN_Q_OVERFLOW, ChangeJournal
 from loaders.live import LiveCache
+from tests.conftest import FIXTURE_DOCS, ROOT
 
 SORT_KEYS = {
     "documents": ["doc_id"],
@@ -253,5 +257,116 @@ def test_a_link_named_like_a_document_but_pointing_at_a_folder_breaks_nothing(
     live.refresh()
     shutil.copy2(corpus_files[11], sub / corpus_files[11].name)  # in the linked folder
     assert refresh_without_scan(live).parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+    live.close()
+
+
+def test_a_folder_made_unreadable_and_readable_again_is_rescanned(corpus_dir: Path) -> None:
+    # Runs as "nobody": root reads any folder whatever its permissions.
+    top = Path(tempfile.mkdtemp(prefix="seedscope-live-permissions-"))
+    seeds = top / "seeds"
+    sub = seeds / "sub"
+    sub.mkdir(parents=True)
+    documents = sorted(corpus_dir.glob("*.md"))
+    for path in documents[:3]:
+        shutil.copy2(path, seeds / path.name)
+    for path in documents[3:6]:
+        shutil.copy2(path, sub / path.name)
+    if os.getuid() == 0:
+        for path in [top, *top.rglob("*")]:
+            os.chown(path, 65534, 65534)
+    script = (
+        "import os, sys, tempfile\n"
+        "from loaders import build_cache\n"
+        "from loaders.live import LiveCache\n"
+        "build_cache(sys.argv[2], tempfile.mkdtemp())  # import everything while allowed to\n"
+        "if os.getuid() == 0:\n"
+        "    os.setgid(65534); os.setuid(65534)\n"
+        "seeds = sys.argv[1]\n"
+        "live = LiveCache(seeds, os.path.dirname(seeds) + '/cache')\n"
+        "counts = [live.refresh().documents]\n"
+        "os.chmod(seeds + '/sub', 0)\n"
+        "counts.append(live.refresh().documents)\n"
+        "os.chmod(seeds + '/sub', 0o755)\n"
+        "counts.append(live.refresh().documents)\n"
+        "print(*counts)\n"
+    )
+    env = {**os.environ, "SEEDSCOPE_DATA": str(top / "data"), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(seeds), str(FIXTURE_DOCS / "nested")],
+        cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    shutil.rmtree(top, ignore_errors=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["6", "3", "6"]
+
+
+def test_a_hard_link_inside_the_folder_follows_its_twin(
+    live: LiveCache, seeds: Path, tmp_path: Path
+) -> None:
+    first = sorted(seeds.glob("*.md"))[0]
+    os.link(first, seeds / "twin.md")
+    live.refresh()
+    append_line(first)  # one event, for first.md only
+    assert refresh_without_scan(live).parsed == 2
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_linked_documents_are_rechecked_wherever_their_targets_live(
+    seeds: Path, tmp_path: Path, corpus_files: list[Path]
+) -> None:
+    """A broken link that starts to resolve, and a chain retargeted mid-way."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (seeds / "pending.md").symlink_to(outside / "later.md")  # broken for now
+    (outside / "v1.md").write_bytes(corpus_files[9].read_bytes())
+    (outside / "v2.md").write_bytes(corpus_files[10].read_bytes())
+    (outside / "current").symlink_to(outside / "v1.md")
+    (seeds / "latest.md").symlink_to(outside / "current")
+    live = LiveCache(seeds, tmp_path / "cache")
+    live.refresh()
+    shutil.copy2(corpus_files[11], outside / "later.md")
+    (outside / "current").unlink()
+    (outside / "current").symlink_to(outside / "v2.md")
+    assert refresh_without_scan(live).parsed == 2
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+    assert refresh_without_scan(live).changed is False
+    live.close()
+
+
+def test_a_refresh_that_fails_midway_loses_no_change(
+    live: LiveCache, seeds: Path, tmp_path: Path
+) -> None:
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(done: int, total: int) -> None:
+        raise Interrupted  # as Streamlit's rerun exception does from a progress bar
+
+    append_line(sorted(seeds.glob("*.md"))[1])
+    with pytest.raises(Interrupted):
+        live.refresh(progress=interrupt)
+    assert live.refresh().parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_a_seeds_link_pointed_at_another_folder_is_noticed(
+    tmp_path: Path, corpus_files: list[Path]
+) -> None:
+    for name, picks in (("one", corpus_files[:3]), ("two", corpus_files[3:5])):
+        (tmp_path / name).mkdir()
+        for path in picks:
+            shutil.copy2(path, tmp_path / name / path.name)
+    seeds = tmp_path / "seeds"
+    seeds.symlink_to(tmp_path / "one", target_is_directory=True)
+    live = LiveCache(seeds, tmp_path / "cache")
+    assert live.refresh().documents == 3
+    seeds.unlink()
+    seeds.symlink_to(tmp_path / "two", target_is_directory=True)  # a deploy flips the link
+    assert live.refresh().documents == 2
     assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
     live.close()

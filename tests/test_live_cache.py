@@ -196,17 +196,74 @@ def test_a_kernel_queue_overflow_means_rescan(seeds: Path) -> None:
         assert not journal.available
 
 
+def _edit(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    append_line(chosen)
+
+
+def _add(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    shutil.copy2(source, seeds / f"new-{n}.md")
+
+
+def _delete(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    chosen.unlink()
+
+
+def _rename(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    chosen.rename(chosen.with_name(f"moved-{n}.md"))
+
+
+def _hide(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    chosen.rename(chosen.with_name(f".hidden-{n}.md"))
+
+
+def _editor_save(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    temporary = chosen.with_name(f".{chosen.name}.tmp")
+    temporary.write_text(chosen.read_text(encoding="utf-8") + "\n* more\n")
+    os.replace(temporary, chosen)
+
+
+def _empty(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    chosen.write_bytes(b"")
+
+
+def _into_new_folder(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    folder = seeds / f"folder-{n}"
+    folder.mkdir()
+    chosen.rename(folder / chosen.name)
+
+
+def _symlink(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    (seeds / f"link-{n}.md").symlink_to(chosen)
+
+
+def _hard_link(seeds: Path, chosen: Path, source: Path, n: int) -> None:
+    os.link(chosen, seeds / f"twin-{n}.md")
+
+
+#: Changes people make to a seeds folder, as small functions of
+#: (seeds folder, an existing document, a corpus document, a counter).
+CHANGES = {
+    fn.__name__.lstrip("_"): fn
+    for fn in (
+        _edit,
+        _add,
+        _delete,
+        _rename,
+        _hide,
+        _editor_save,
+        _empty,
+        _into_new_folder,
+        _symlink,
+        _hard_link,
+    )
+}
 OPERATIONS = st.lists(
-    st.tuples(
-        st.sampled_from(["edit", "add", "delete", "rename", "save", "mkdir"]), st.integers(0, 50)
-    ),
-    min_size=1,
-    max_size=6,
+    st.tuples(st.sampled_from(sorted(CHANGES)), st.integers(0, 50)), min_size=1, max_size=6
 )
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=st.lists(OPERATIONS, min_size=1, max_size=3))
 def test_any_sequence_of_changes_ends_like_a_full_build(
@@ -223,25 +280,12 @@ def test_any_sequence_of_changes_ends_like_a_full_build(
     for batch in steps:
         for operation, pick in batch:
             counter += 1
-            files = sorted(seeds.rglob("*.md"))
-            chosen = files[pick % len(files)] if files else None
-            if operation == "add" or chosen is None:
-                source = corpus_files[pick % len(corpus_files)]
-                shutil.copy2(source, seeds / f"new-{counter}.md")
-            elif operation == "edit":
-                append_line(chosen)
-            elif operation == "delete":
-                chosen.unlink()
-            elif operation == "rename":
-                chosen.rename(chosen.with_name(f"moved-{counter}.md"))
-            elif operation == "save":
-                temporary = chosen.with_name(f".{chosen.name}.tmp")
-                temporary.write_text(chosen.read_text(encoding="utf-8") + "\n* more\n")
-                os.replace(temporary, chosen)
-            else:
-                folder = seeds / f"folder-{counter}"
-                folder.mkdir()
-                chosen.rename(folder / chosen.name)
+            files = sorted(p for p in seeds.rglob("*.md") if p.is_file())
+            source = corpus_files[pick % len(corpus_files)]
+            if not files:
+                _add(seeds, source, source, counter)
+                continue
+            CHANGES[operation](seeds, files[pick % len(files)], source, counter)
         live.refresh()
         assert_same_as_a_fresh_build(live, seeds, root / "scratch")
     live.close()

@@ -28,7 +28,9 @@ def draw(choice: CorpusChoice) -> None:
             "Refresh from disk",
             icon=":material/refresh:",
             key="refresh_corpus",
-            help="Re-read changed, new and deleted files of this corpus",
+            help="Edits, new and deleted files show up on their own at the next click; "
+            "this re-checks every file (for network folders, or edits made elsewhere "
+            "through a hard link)",
             on_click=lambda: st.session_state.__setitem__("_refresh", True),
         )
         names = uploaded_corpora()

@@ -22,8 +22,11 @@ import threading
 import time
 from pathlib import Path
 
+import pyarrow as pa
+
 from . import cache
 from .build import BuildReport, Progress, build_cache
+from .corpus import read_cache
 from .files import Listing
 from .journal import ChangeJournal
 from .locations import check_seeds_dir, default_cache_dir
@@ -109,6 +112,31 @@ class LiveCache:
             self._journal.close()
         self._journal = None
         self._report = None
+
+    def repair(self, progress: Progress | None = None) -> BuildReport:
+        """Make an unreadable cache readable again, as :func:`loaders.load_corpus` does.
+
+        Every part is verified and the unreadable ones re-parsed; if the cache
+        still cannot be read it is rebuilt from scratch.
+        """
+        with self._lock:
+            for repair in ({"verify": True}, {"force": True}):
+                self._forget()
+                self._journal = ChangeJournal(self.seeds, skip=self.cache_dir)
+                report = build_cache(
+                    self.seeds,
+                    self.cache_dir,
+                    progress=progress,
+                    **repair,  # type: ignore[arg-type]
+                    **self._options,  # type: ignore[arg-type]
+                )
+                self._report = report
+                try:
+                    read_cache(self.cache_dir)
+                except (OSError, pa.ArrowException, ValueError):
+                    continue
+                break
+            return report
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the seeds folder may have changed (or ``timeout`` seconds pass).

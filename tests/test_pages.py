@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders import build_cache
 from tests.conftest import ROOT
 
 PAGES = [
@@ -236,5 +237,22 @@ def test_an_edited_seed_file_shows_on_the_next_rerun(
     assert metric(app, "Documents") == "3"
     (seeds / "added-while-open.md").write_bytes(sorted(corpus_dir.glob("*.md"))[5].read_bytes())
     app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert metric(app, "Documents") == "4"
+
+
+def test_a_damaged_cache_is_repaired_not_shown_as_a_crash(
+    monkeypatch: pytest.MonkeyPatch, corpus_dir: Path, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in sorted(corpus_dir.glob("*.md"))[:4]:
+        (seeds / path.name).write_bytes(path.read_bytes())
+    cache = tmp_path / "cache"
+    build_cache(seeds, cache)
+    part = sorted((cache / "current" / "entries.parquet").glob("part-*.parquet"))[0]
+    part.unlink()  # a hard link shared with no one else now; never write through it
+    part.write_bytes(b"not parquet at all")
+    app = make_app(monkeypatch, seeds, cache).run()
     assert not app.exception, [e.value for e in app.exception]
     assert metric(app, "Documents") == "4"

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import streamlit as st
 
 from loaders import BuildReport, data_dir, default_cache_dir, read_cache
@@ -63,8 +64,7 @@ _lock = threading.Lock()
 MAX_LIVE = 16
 
 
-def ensure_built(choice: CorpusChoice, *, refresh: bool = False) -> BuildReport:
-    """The corpus's cache, brought up to date (``refresh``: re-check every file)."""
+def _live_for(choice: CorpusChoice) -> LiveCache:
     key = (os.path.realpath(choice.seeds), os.path.realpath(choice.cache))
     with _lock:
         live = _live.pop(key, None)
@@ -73,6 +73,12 @@ def ensure_built(choice: CorpusChoice, *, refresh: bool = False) -> BuildReport:
         _live[key] = live  # most recently used last
         while len(_live) > MAX_LIVE:
             _live.pop(next(iter(_live))).close()
+    return live
+
+
+def ensure_built(choice: CorpusChoice, *, refresh: bool = False) -> BuildReport:
+    """The corpus's cache, brought up to date (``refresh``: re-check every file)."""
+    live = _live_for(choice)
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -90,6 +96,11 @@ def ensure_built(choice: CorpusChoice, *, refresh: bool = False) -> BuildReport:
             bar.empty()
 
 
+def _repair(choice: CorpusChoice) -> BuildReport:
+    with st.spinner("The cache could not be read; repairing it…"):
+        return _live_for(choice).repair()
+
+
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
 def _explorer(cache: str, generation: str) -> Explorer:
     """One Explorer per cache generation: rebuilt only when the cache changes."""
@@ -97,4 +108,9 @@ def _explorer(cache: str, generation: str) -> Explorer:
 
 
 def explorer_for(choice: CorpusChoice, report: BuildReport) -> Explorer:
-    return _explorer(str(choice.cache), str(report.generation))
+    """The corpus's Explorer; a damaged cache is repaired rather than shown as a crash."""
+    try:
+        return _explorer(str(choice.cache), str(report.generation))
+    except (OSError, pa.ArrowException, ValueError):
+        report = _repair(choice)
+        return _explorer(str(choice.cache), str(report.generation))

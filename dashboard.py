@@ -48,6 +48,13 @@ except (SeedsError, CacheError) as exc:
     st.error(f"Seedscope cannot open this corpus: {exc}", icon=":material/error:")
     st.caption("Point it at a folder of seed documents with `--seeds DIR` or `SEEDSCOPE_SEEDS`.")
     st.stop()
+except OSError as exc:  # e.g. the disk holding the cache is full
+    st.error(
+        f"Seedscope cannot update its cache in {choice.cache}: {exc.strerror or exc}",
+        icon=":material/error:",
+    )
+    st.caption("Free some space or choose another cache folder with `--cache DIR`.")
+    st.stop()
 
 current = state.current()
 view = explorer.view(current)

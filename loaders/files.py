@@ -63,6 +63,9 @@ class Listing:
     def __len__(self) -> int:
         return len(self.paths)
 
+    def __contains__(self, path: object) -> bool:
+        return path in self._positions()
+
     @classmethod
     def from_rows(
         cls, rows: list[tuple[str, int, int, int, int]], problems: dict[str, str]

@@ -80,14 +80,24 @@ class LiveCache:
         if changed is None or os.path.realpath(self.seeds) != journal.root:
             return self._scan(progress)  # lost track, or the seeds path now leads elsewhere
         listing = report.listing
+        reported = set(changed)
         changed |= journal.links  # their targets are not watched: re-check them always
-        if changed:
-            changed |= listing.sharing_inode(changed)  # hard links to an edited file
         if len(changed) > max(SCAN_ABOVE, len(listing) // 10):
             # Re-stat-ing path by path only pays for a few paths; a checkout
             # or a bulk copy is scanned like a first build.
             return self._scan(progress)
         patched = listing.patched(self.seeds, changed) if changed else listing
+        if any(path not in listing and path not in patched for path in reported):
+            # A document that came and went between two refreshes: had it been
+            # a hard link, what was written through it is invisible now.
+            return self._scan(progress)
+        # Hard links to an edited file (by its inode before or after the
+        # change): written through one name, all of them changed.
+        twins = set()
+        if changed:
+            twins = (listing.sharing_inode(changed) | patched.sharing_inode(changed)) - changed
+        if twins:
+            patched = patched.patched(self.seeds, twins)
         generation = report.generation
         if (
             patched is listing

@@ -395,3 +395,26 @@ def test_dark_theme(server_factory, tmp_path: Path, page: Page) -> None:
         sidebar = computed(page, '[data-testid="stSidebar"]', "backgroundColor")
         assert relative_luminance(sidebar) < 0.3, f"sidebar background {sidebar} is not dark"
         screenshot(page, f"explorer-{name}-dark")
+
+
+def test_documents_dropped_into_the_folder_show_on_the_next_click(
+    server_factory, tmp_path: Path, page: Page
+) -> None:
+    """No Refresh button: the change journal tells the running server."""
+    documents = sorted((shared_dir() / "corpus").glob("*.md"))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in documents[:6]:
+        shutil.copy(path, seeds / path.name)
+    server = server_factory(seeds=seeds, cache=tmp_path / "cache", data=tmp_path / "data")
+    open_app(page, server.url + "/")
+    expect(metric_value(page, "Documents")).to_have_text("6")
+    for path in documents[6:9]:  # a colleague drops three more digests in
+        shutil.copy(path, seeds / path.name)
+    (seeds / documents[0].name).unlink()  # and retires one
+    with rerun(page):
+        page.get_by_role("link", name="Heatmaps").click()
+    with rerun(page):
+        page.get_by_role("link", name="Overview").click()
+    expect(metric_value(page, "Documents")).to_have_text("8")
+    assert_no_errors(page)

@@ -115,7 +115,7 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 def write_manifest(generation: Path, manifest: dict) -> None:
     with open(generation / MANIFEST, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, separators=(",", ":"))
+        fh.write(json.dumps(manifest, separators=(",", ":")))  # dumps: the C encoder
 
 
 def publish(cache_dir: Path, temporary: Path, number: int) -> Path:

@@ -117,4 +117,4 @@ class DuplicateIndex:
                 continue
             bucket = {k: v for k, v in (bucket or {}).items() if v}
             with open(bucket_path(out, number), "w", encoding="utf-8") as fh:
-                json.dump(bucket, fh, separators=(",", ":"))
+                fh.write(json.dumps(bucket, separators=(",", ":")))  # dumps: the C encoder

@@ -316,11 +316,14 @@ def normalize(text: str) -> str:
     return text
 
 
-def parse_blocks(text: str) -> list[Block]:
-    """Blocks of a normalised document; raises :class:`NeedsFullParser`."""
+def parse_blocks(text: str, lines: list[str] | None = None) -> list[Block]:
+    """Blocks of a normalised document; raises :class:`NeedsFullParser`.
+
+    ``lines``: ``text.split("\n")`` when the caller already has it.
+    """
     if not plain_strip_is_md_trim(text):
         raise NeedsFullParser("ASCII separator or NEL characters: trimmed differently")
-    return _Scanner(text.split("\n")).run()
+    return _Scanner(text.split("\n") if lines is None else lines).run()
 
 
 def table_tokens(text: str) -> list:

@@ -80,7 +80,8 @@ def write_shard_files(generation: Path, shard: int, files: ShardFiles) -> None:
     path = files_path(generation, shard)
     os.makedirs(path.parent, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(files, fh, separators=(",", ":"))
+        # json.dumps uses the C encoder; json.dump streams through the Python one.
+        fh.write(json.dumps(files, separators=(",", ":")))
 
 
 def compatible(manifest: dict | None, seeds_real: str) -> bool:

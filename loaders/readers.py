@@ -35,12 +35,17 @@ ENGINES: dict[str, Engine] = {
 LARGE_DOCUMENT = 4 * 1024 * 1024
 
 
-def read_blocks(text: str, engine: str = "fast") -> tuple[list[Block], str]:
-    """Blocks of a document and the engine that produced them."""
+def read_blocks(
+    text: str, engine: str = "fast", lines: list[str] | None = None
+) -> tuple[list[Block], str]:
+    """Blocks of a document and the engine that produced them.
+
+    ``lines``: the normalised text split on newlines, when the caller has it.
+    """
     text = engine_fast.normalize(text)
     if engine == "fast":
         try:
-            return engine_fast.parse_blocks(text), "fast"
+            return engine_fast.parse_blocks(text, lines), "fast"
         except engine_fast.NeedsFullParser:
             if len(text) > LARGE_DOCUMENT:
                 return _blocks_by_section(text), "markdown-it (by section)"
@@ -88,8 +93,9 @@ def parse_text(
     today: dt.date | None = None,
 ) -> ParsedDocument:
     """Parse one document's text into rows of the four tables."""
-    blocks, used = read_blocks(text, engine)
-    lines = engine_fast.normalize(text).split("\n")
+    text = engine_fast.normalize(text)
+    lines = text.split("\n")
+    blocks, used = read_blocks(text, engine, lines)
     return build_document(
         blocks, lines, doc_id=doc_id, path=path, today=today or dt.date.today(), engine=used
     )

@@ -35,6 +35,10 @@ from .locations import check_seeds_dir, default_cache_dir
 SCAN_ABOVE = 200
 
 
+#: After failing to set up a journal (inotify limits), scan without one this long.
+JOURNAL_RETRY_SECONDS = 60.0
+
+
 class LiveCache:
     """One seeds folder's cache, refreshed from a change journal.
 
@@ -55,6 +59,7 @@ class LiveCache:
         self._journal: ChangeJournal | None = None
         self._report: BuildReport | None = None
         self._lock = threading.Lock()
+        self._journal_retry_at = 0.0
 
     @property
     def watching(self) -> bool:
@@ -171,7 +176,12 @@ class LiveCache:
     def _scan(self, progress: Progress | None) -> BuildReport:
         """A full scan under a fresh journal (started first, so nothing slips by)."""
         self._forget()
-        self._journal = ChangeJournal(self.seeds, skip=self.cache_dir)
+        if time.monotonic() >= self._journal_retry_at:
+            journal = ChangeJournal(self.seeds, skip=self.cache_dir)
+            if journal.available:
+                self._journal = journal
+            else:  # no inotify, or out of watches: do not walk the tree for it each time
+                self._journal_retry_at = time.monotonic() + JOURNAL_RETRY_SECONDS
         self._report = self._build(progress, None)
         return self._report
 

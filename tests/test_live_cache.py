@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import loaders.build
+import loaders.journal
 from loaders import BuildReport, build_cache, read_cache
 from loaders.journal import IN_Q_OVERFLOW, ChangeJournal
 from loaders.live import LiveCache
@@ -414,3 +415,17 @@ def test_a_seeds_link_pointed_at_another_folder_is_noticed(
     assert live.refresh().documents == 2
     assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
     live.close()
+
+
+def test_without_inotify_every_refresh_is_a_correct_full_scan(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loaders.journal, "_libc", lambda: None)  # as on macOS
+    live = LiveCache(seeds, tmp_path / "cache")
+    assert live.refresh().documents == 8
+    assert not live.watching
+    append_line(sorted(seeds.glob("*.md"))[5])
+    (sorted(seeds.glob("*.md"))[6]).unlink()
+    report = live.refresh()
+    assert (report.parsed, report.documents) == (1, 7)
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")

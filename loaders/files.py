@@ -67,9 +67,7 @@ class Listing:
         return path in self._positions()
 
     @classmethod
-    def from_rows(
-        cls, rows: list[tuple[str, int, int, int, int]], problems: dict[str, str]
-    ) -> Listing:
+    def from_rows(cls, rows: list[Row], problems: dict[str, str]) -> Listing:
         """A listing from rows sorted by path."""
         listing = cls(problems=problems)
         if rows:

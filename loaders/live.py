@@ -136,16 +136,7 @@ class LiveCache:
         """
         with self._lock:
             for repair in ({"verify": True}, {"force": True}):
-                self._forget()
-                self._journal = ChangeJournal(self.seeds, skip=self.cache_dir)
-                report = build_cache(
-                    self.seeds,
-                    self.cache_dir,
-                    progress=progress,
-                    **repair,  # type: ignore[arg-type]
-                    **self._options,  # type: ignore[arg-type]
-                )
-                self._report = report
+                report = self._scan(progress, **repair)
                 try:
                     read_cache(self.cache_dir)
                 except (OSError, pa.ArrowException, ValueError):
@@ -173,7 +164,7 @@ class LiveCache:
         with self._lock:
             self._forget()
 
-    def _scan(self, progress: Progress | None) -> BuildReport:
+    def _scan(self, progress: Progress | None, **options: bool) -> BuildReport:
         """A full scan under a fresh journal (started first, so nothing slips by)."""
         self._forget()
         if time.monotonic() >= self._journal_retry_at:
@@ -182,14 +173,17 @@ class LiveCache:
                 self._journal = journal
             else:  # no inotify, or out of watches: do not walk the tree for it each time
                 self._journal_retry_at = time.monotonic() + JOURNAL_RETRY_SECONDS
-        self._report = self._build(progress, None)
+        self._report = self._build(progress, None, **options)
         return self._report
 
-    def _build(self, progress: Progress | None, listing: Listing | None) -> BuildReport:
+    def _build(
+        self, progress: Progress | None, listing: Listing | None, **options: bool
+    ) -> BuildReport:
         return build_cache(
             self.seeds,
             self.cache_dir,
             progress=progress,
             listing=listing,
+            **options,
             **self._options,  # type: ignore[arg-type]
         )

@@ -90,7 +90,11 @@ def watch(live: LiveCache) -> int:
             if not live.wait(timeout=None if live.watching else 1.0):
                 continue
             time.sleep(WATCH_SETTLE)  # an editor's save is a burst of events
-            report = live.refresh()
+            try:
+                report = live.refresh()
+            except (SeedsError, CacheError, OSError) as exc:  # e.g. the folder was removed
+                print(f"error: {exc}; still watching", file=sys.stderr, flush=True)
+                continue
             if report.changed:
                 print(describe(report), flush=True)
     except KeyboardInterrupt:

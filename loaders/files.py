@@ -252,13 +252,25 @@ def discover(root: Path, skip: Path | None = None) -> Listing:
             return
         stat_at = os.stat
         suffixes = SUFFIXES
+        listed_types: dict[str, bool] | None = None
+
+        def is_folder(name: str) -> bool:
+            """A real folder (links to folders are not followed, as by scandir)."""
+            nonlocal listed_types
+            try:
+                return stat.S_ISDIR(stat_at(name, dir_fd=folder, follow_symlinks=False).st_mode)
+            except OSError:  # no search permission here: ask the listing's own file types
+                if listed_types is None:
+                    listed_types = _listed_folders(folder)
+                return listed_types.get(name, False)
+
         try:
             for name in names:
                 if name[0] == ".":
                     continue
                 dot = name.rfind(".")
                 if dot <= 0 or name[dot:].lower() not in suffixes:
-                    if _is_folder(name, folder):
+                    if is_folder(name):
                         descend(directory, name, prefix)
                     continue
                 rel = prefix + name
@@ -273,7 +285,7 @@ def discover(root: Path, skip: Path | None = None) -> Listing:
                     ctimes.append(st.st_ctime_ns)
                     inodes.append(st.st_ino)
                     continue
-                if st is not None and _is_folder(name, folder):  # a folder named like a document
+                if is_folder(name):  # a folder named like a document
                     descend(directory, name, prefix)
                     continue
                 row = _stat_row(rel, name, folder, problems)  # the careful path
@@ -292,12 +304,13 @@ def discover(root: Path, skip: Path | None = None) -> Listing:
     return Listing(paths, sizes, mtimes, ctimes, inodes, problems)
 
 
-def _is_folder(name: str, folder: int) -> bool:
-    """A real folder (not a link to one: a scan does not follow those)."""
+def _listed_folders(folder: int) -> dict[str, bool]:
+    """Which entries of an open folder its listing says are folders (no stat needed)."""
     try:
-        return stat.S_ISDIR(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+        with os.scandir(folder) as entries:
+            return {entry.name: entry.is_dir(follow_symlinks=False) for entry in entries}
     except OSError:
-        return False
+        return {}
 
 
 def _restat(root: Path, rel: str, problems: dict[str, str]) -> Row | None:

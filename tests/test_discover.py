@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from loaders.files import discover
+from tests.conftest import ROOT
 
 
 def test_scan_finds_documents_in_path_order_and_skips_the_rest(tmp_path: Path) -> None:
@@ -44,3 +51,38 @@ def test_scan_finds_documents_in_path_order_and_skips_the_rest(tmp_path: Path) -
     regular = listing.paths.index("a.md")
     assert listing.sizes[regular] == len("# title\n")
     assert listing.inodes[listing.paths.index("linked-doc.md")] == listing.inodes[regular]
+
+
+def test_a_folder_without_search_permission_hides_nothing_it_should_not() -> None:
+    """Readable but not searchable: its files are problems, its subfolders are skipped."""
+    top = Path(tempfile.mkdtemp(prefix="seedscope-discover-"))
+    top.chmod(0o755)
+    seeds = top / "seeds"
+    (seeds / "locked" / "inner.md").mkdir(parents=True)  # a folder named like a document
+    (seeds / "locked" / "note.md").write_text("# note\n", encoding="utf-8")
+    (seeds / "open.md").write_text("# open\n", encoding="utf-8")
+    seeds.chmod(0o755)
+    (seeds / "locked").chmod(0o444)
+    script = (
+        "import json, os, sys\n"
+        "from pathlib import Path\n"
+        "from loaders.files import discover\n"
+        "if os.getuid() == 0:\n"
+        "    os.setgid(65534); os.setuid(65534)  # root searches any folder\n"
+        "listing = discover(Path(sys.argv[1]))\n"
+        "print(json.dumps([listing.paths, listing.problems]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(seeds)],
+        cwd="/",
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    (seeds / "locked").chmod(0o755)
+    shutil.rmtree(top, ignore_errors=True)
+    assert result.returncode == 0, result.stderr
+    paths, problems = json.loads(result.stdout)
+    assert paths == ["locked/note.md", "open.md"]
+    assert problems == {"locked/note.md": "cannot be read: Permission denied"}

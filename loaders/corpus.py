@@ -73,6 +73,13 @@ def _read_table(generation: Path, name: str) -> pd.DataFrame:
     return frame
 
 
+#: What reading a damaged cache raises (a truncated or foreign part file ...).
+UNREADABLE = (OSError, pa.ArrowException, ValueError)
+#: How an unreadable cache is mended, mildest first: re-parse the parts that
+#: fail verification, then rebuild everything.
+REPAIRS: tuple[dict[str, bool], ...] = ({"verify": True}, {"force": True})
+
+
 def read_cache(cache_dir: str | os.PathLike[str]) -> Corpus:
     """Read the current generation of a cache folder (no building)."""
     folder = Path(cache_dir)
@@ -108,11 +115,11 @@ def load_corpus(
     seeds = check_seeds_dir(seeds_dir)
     target = Path(cache_dir) if cache_dir is not None else default_cache_dir(seeds)
     report = build_cache(seeds, target, progress=progress, engine=engine)
-    for repair in ({"verify": True}, {"force": True}):
+    for repair in REPAIRS:
         try:
             corpus = read_cache(target)
             break
-        except (OSError, pa.ArrowException, ValueError):
+        except UNREADABLE:
             report = build_cache(seeds, target, progress=progress, engine=engine, **repair)
     else:
         corpus = read_cache(target)

@@ -22,11 +22,9 @@ import threading
 import time
 from pathlib import Path
 
-import pyarrow as pa
-
 from . import cache
 from .build import BuildReport, Progress, build_cache
-from .corpus import read_cache
+from .corpus import REPAIRS, UNREADABLE, read_cache
 from .files import Listing
 from .journal import ChangeJournal
 from .locations import check_seeds_dir, default_cache_dir
@@ -135,11 +133,11 @@ class LiveCache:
         still cannot be read it is rebuilt from scratch.
         """
         with self._lock:
-            for repair in ({"verify": True}, {"force": True}):
+            for repair in REPAIRS:
                 report = self._scan(progress, **repair)
                 try:
                     read_cache(self.cache_dir)
-                except (OSError, pa.ArrowException, ValueError):
+                except UNREADABLE:
                     continue
                 break
             return report

@@ -8,10 +8,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
 import streamlit as st
 
 from loaders import BuildReport, data_dir, default_cache_dir, read_cache
+from loaders.corpus import UNREADABLE
 from loaders.live import LiveCache
 from seedscope.explore import Explorer
 
@@ -111,6 +111,6 @@ def explorer_for(choice: CorpusChoice, report: BuildReport) -> Explorer:
     """The corpus's Explorer; a damaged cache is repaired rather than shown as a crash."""
     try:
         return _explorer(str(choice.cache), str(report.generation))
-    except (OSError, pa.ArrowException, ValueError):
+    except UNREADABLE:
         report = _repair(choice)
         return _explorer(str(choice.cache), str(report.generation))

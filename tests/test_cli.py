@@ -68,12 +68,11 @@ def test_environment_variable_chooses_the_cache(tmp_path: Path) -> None:
     assert (env_cache / "documents.parquet").exists()
 
 
-def test_watch_keeps_the_cache_fresh_until_stopped(tmp_path: Path, corpus_dir: Path) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
+def test_watch_keeps_the_cache_fresh_until_stopped(
+    tmp_path: Path, corpus_dir: Path, seeds_copy
+) -> None:
     documents = sorted(corpus_dir.glob("*.md"))
-    for path in documents[:3]:
-        (seeds / path.name).write_bytes(path.read_bytes())
+    seeds = seeds_copy(*documents[:3])
     cache = tmp_path / "cache"
     process = subprocess.Popen(
         [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache), "--watch"],

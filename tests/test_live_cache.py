@@ -62,12 +62,8 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 @pytest.fixture
-def seeds(tmp_path: Path, corpus_files: list[Path]) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    for path in corpus_files[:8]:
-        shutil.copy2(path, folder / path.name)
-    return folder
+def seeds(seeds_copy, corpus_files: list[Path]) -> Path:
+    return seeds_copy(*corpus_files[:8])
 
 
 @pytest.fixture

@@ -226,13 +226,10 @@ def test_uploaded_zip_becomes_a_new_corpus_and_evil_entries_are_refused(
 
 
 def test_an_edited_seed_file_shows_on_the_next_rerun(
-    monkeypatch: pytest.MonkeyPatch, corpus_dir: Path, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, corpus_dir: Path, tmp_path: Path, seeds_copy
 ) -> None:
     """No Refresh button needed: the change journal reports the edit."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for path in sorted(corpus_dir.glob("*.md"))[:3]:
-        (seeds / path.name).write_bytes(path.read_bytes())
+    seeds = seeds_copy(*sorted(corpus_dir.glob("*.md"))[:3])
     app = make_app(monkeypatch, seeds, tmp_path / "cache").run()
     assert metric(app, "Documents") == "3"
     (seeds / "added-while-open.md").write_bytes(sorted(corpus_dir.glob("*.md"))[5].read_bytes())
@@ -242,12 +239,9 @@ def test_an_edited_seed_file_shows_on_the_next_rerun(
 
 
 def test_a_damaged_cache_is_repaired_not_shown_as_a_crash(
-    monkeypatch: pytest.MonkeyPatch, corpus_dir: Path, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, corpus_dir: Path, tmp_path: Path, seeds_copy
 ) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for path in sorted(corpus_dir.glob("*.md"))[:4]:
-        (seeds / path.name).write_bytes(path.read_bytes())
+    seeds = seeds_copy(*sorted(corpus_dir.glob("*.md"))[:4])
     cache = tmp_path / "cache"
     build_cache(seeds, cache)
     part = sorted((cache / "current" / "entries.parquet").glob("part-*.parquet"))[0]

@@ -398,14 +398,11 @@ def test_dark_theme(server_factory, tmp_path: Path, page: Page) -> None:
 
 
 def test_documents_dropped_into_the_folder_show_on_the_next_click(
-    server_factory, tmp_path: Path, page: Page
+    server_factory, tmp_path: Path, page: Page, seeds_copy
 ) -> None:
     """No Refresh button: the change journal tells the running server."""
     documents = sorted((shared_dir() / "corpus").glob("*.md"))
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for path in documents[:6]:
-        shutil.copy(path, seeds / path.name)
+    seeds = seeds_copy(*documents[:6])
     server = server_factory(seeds=seeds, cache=tmp_path / "cache", data=tmp_path / "data")
     open_app(page, server.url + "/")
     expect(metric_value(page, "Documents")).to_have_text("6")

@@ -177,3 +177,60 @@ class ConceptIndex:
         for token in tokens:
             out.setdefault(self.resolve(token) or token, None)
         return tuple(out)
+
+
+#: Columns of :func:`concept_table`.
+CONCEPT_TABLE_COLUMNS = (
+    "label",
+    "concept",
+    "documents",
+    "spellings",
+    "broader",
+    "steep",
+    "source",
+)
+
+
+def concept_table(index: ConceptIndex, search: str = "") -> pd.DataFrame:
+    """One row per concept of the corpus, most documents first, for the Vocabulary page.
+
+    ``search`` keeps the concepts whose label, id or any spelling contains it
+    (case and accents ignored).
+    """
+    table = index.table
+    how = table.groupby("concept")["how"].agg(lambda h: _source(set(h.astype(str))))
+    docs = index.tag_concepts.groupby("concept")["doc_id"].nunique()
+    rows = []
+    needle = fingerprint(search) if search.strip() else ""
+    for concept_id, by_list in index.values.items():
+        concept = index.concepts[concept_id]
+        spellings = sorted({v for values in by_list.values() for v in values})
+        if needle and not any(
+            needle in fingerprint(text) or search.casefold() in text.casefold()
+            for text in (concept.label, concept.id, *spellings)
+        ):
+            continue
+        rows.append(
+            {
+                "label": concept.label,
+                "concept": concept_id,
+                "documents": int(docs.get(concept_id, 0)),
+                "spellings": " · ".join(spellings),
+                "broader": index.label(concept.broader) if concept.broader else None,
+                "steep": concept.steep,
+                "source": how.get(concept_id, ""),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(CONCEPT_TABLE_COLUMNS))
+    return frame.sort_values(["documents", "label"], ascending=[False, True], kind="stable")
+
+
+def _source(hows: set[str]) -> str:
+    """Where a concept comes from, in a word an analyst understands."""
+    if "vocabulary file" in hows:
+        return "your vocabulary"
+    if "shipped vocabulary" in hows:
+        return "shipped vocabulary"
+    if hows & {"spelling", "plural", "acronym"}:
+        return "merged spellings"
+    return "as written"

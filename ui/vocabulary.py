@@ -30,7 +30,9 @@ def files_for(ctx: context.Context) -> VocabularyFiles:
 
 
 @st.cache_resource(show_spinner="Reading the vocabulary…", max_entries=8)
-def _index(cache: str, generation: str, fingerprint: str, seeds: str, read_only: bool) -> ConceptIndex:
+def _index(
+    cache: str, generation: str, fingerprint: str, seeds: str, read_only: bool
+) -> ConceptIndex:
     files = vocabulary_files(seeds, read_only=read_only)
     tags = context.get().explorer.tags
     table, _problems = derive_concepts(tags, files)

@@ -117,13 +117,17 @@ if tab == "suggestions":
     context.end()
 
 search = st.text_input(
-    "Find a concept", key="vocabulary_search", placeholder="A label or any spelling",
+    "Find a concept",
+    key="vocabulary_search",
+    placeholder="A label or any spelling",
     icon=":material/search:",
 )
 table = concept_table(index, search)
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.caption(f"{count_label(len(table), 'concept')} · most documents first · select one to edit it")
+    st.caption(
+        f"{count_label(len(table), 'concept')} · most documents first · select one to edit it"
+    )
     picked = st.dataframe(
         table,
         hide_index=True,
@@ -182,7 +186,9 @@ with right:
         ),
     )
     target = st.selectbox(
-        "Merge into", [None, *others], format_func=lambda c: "—" if c is None else index.label(c),
+        "Merge into",
+        [None, *others],
+        format_func=lambda c: "—" if c is None else index.label(c),
         key=f"merge_{concept}",
     )
     if target is not None and st.button("Merge", key=f"merge_go_{concept}", type="primary"):
@@ -190,8 +196,12 @@ with right:
         st.rerun()
     values = sorted(spelled["value_norm"].astype(str).unique())
     if len(values) > 1:
-        value = st.selectbox("Split a spelling off", [None, *values],
-                             format_func=lambda v: "—" if v is None else v, key=f"split_{concept}")
+        value = st.selectbox(
+            "Split a spelling off",
+            [None, *values],
+            format_func=lambda v: "—" if v is None else v,
+            key=f"split_{concept}",
+        )
         if value is not None and st.button("Split", key=f"split_go_{concept}"):
             run(edits.split, concept, value)
             st.rerun()

@@ -52,6 +52,11 @@ def concept_index(ctx: context.Context) -> ConceptIndex:
     )
 
 
+def version(ctx: context.Context) -> str:
+    """Changes whenever a vocabulary file changes: a cache key for what depends on concepts."""
+    return inputs_fingerprint(files_for(ctx))
+
+
 def editor(ctx: context.Context) -> VocabularyEditor:
     files = files_for(ctx)
     return VocabularyEditor(files, files.overlay_file.parent / "history")

@@ -62,6 +62,15 @@ def stem(word: str) -> str:
 TREND_WORDS = frozenset(stem(w) for w in _TREND_TEXT.split())
 
 
+def word_forms(text: str) -> dict[str, str]:
+    """Content-word stems of a text, each with the first word that gave it (for display)."""
+    forms: dict[str, str] = {}
+    for word in _WORD.findall(fold(text)):
+        if len(word) > 1 and word not in STOPWORDS:
+            forms.setdefault(stem(word), word)
+    return forms
+
+
 @lru_cache(maxsize=1 << 17)
 def content_words(text: str) -> frozenset[str]:
     """Folded, stemmed content words of any text (function words dropped)."""

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .keys import (
@@ -119,18 +120,39 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
     """
     rows = values[values["list"].isin(CONCEPT_LISTS)]
     rows = rows[rows["value_norm"].notna()]
-    pairs = rows[["list", "value_norm"]].astype(str).drop_duplicates()
-    doc_sets: dict[str, set[str]] = defaultdict(set)
-    shouted: set[str] = set()  # values written in capitals somewhere: acronym evidence
-    raw = rows["value"].astype(str) if "value" in rows else rows["value_norm"].astype(str)
-    for doc_id, value, written in zip(
-        rows["doc_id"].astype(str), rows["value_norm"].astype(str), raw, strict=True
-    ):
-        doc_sets[value].add(doc_id)
-        if value not in shouted and _written_as_acronym(written):
-            shouted.add(value)
-    distinct = sorted(doc_sets)
-    docs = {value: len(ids) for value, ids in doc_sets.items()}
+    # Work on integer codes: the tags table is large, its distinct values few.
+    value_codes, value_names = pd.factorize(rows["value_norm"])
+    doc_codes, doc_names = pd.factorize(rows["doc_id"])
+    value_codes = np.asarray(value_codes, dtype=np.int64)
+    doc_codes = np.asarray(doc_codes, dtype=np.int64)
+    values_list = [str(v) for v in value_names]
+    # one entry per (value, document), sorted by value: counts and co-occurrence need no more
+    pairs_codes = np.unique(value_codes * max(len(doc_names), 1) + doc_codes)
+    pair_values = pairs_codes // max(len(doc_names), 1)
+    counts = np.bincount(pair_values, minlength=len(values_list))
+    docs = dict(zip(values_list, counts.tolist(), strict=True))
+    distinct = sorted(docs)
+    doc_sets = _DocSets(values_list, pair_values, pairs_codes % max(len(doc_names), 1))
+    list_codes, list_names = pd.factorize(rows["list"])
+    list_value = np.unique(np.asarray(list_codes, np.int64) * len(values_list) + value_codes)
+    pairs = pd.DataFrame(
+        {
+            "list": [str(list_names[c]) for c in (list_value // max(len(values_list), 1)).tolist()],
+            "value_norm": [
+                values_list[c] for c in (list_value % max(len(values_list), 1)).tolist()
+            ],
+        }
+    )
+    raw = rows["value"] if "value" in rows else rows["value_norm"]
+    raw_codes, raw_names = pd.factorize(raw)
+    written = np.unique(value_codes * max(len(raw_names), 1) + np.asarray(raw_codes, np.int64))
+    # values written in capitals somewhere: the evidence that a short value is an acronym
+    shouted = {
+        values_list[code // max(len(raw_names), 1)]
+        for code in written.tolist()
+        if len(values_list[code // max(len(raw_names), 1)]) <= 8
+        and _written_as_acronym(str(raw_names[code % max(len(raw_names), 1)]))
+    }
     definitions = merged_concepts(layers)
     label_index = _label_index(layers)
 
@@ -187,10 +209,10 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
         for label in labels:
             for letters in expansion_initials(label):
                 expansions[letters].add(unit)
-    unit_docs = {
-        unit: set().union(*(doc_sets.get(v, set()) for v in labels))
-        for unit, labels in unit_labels.items()
-    }
+
+    def unit_docs(unit: str) -> set[int]:
+        return set().union(*(doc_sets.get(v, set()) for v in unit_labels[unit]))
+
     absorbed: dict[int, str] = {}  # auto group root -> unit it joins
     for root, group in members.items():
         rep = representative(group)
@@ -205,7 +227,7 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
             if not any(letters in fold(label).split() for label in unit_labels[unit])
         ]
         acronym_docs = set().union(*(doc_sets[v] for v in group))
-        target = _clear_winner(acronym_docs, {unit: unit_docs[unit] for unit in candidates})
+        target = _clear_winner(acronym_docs, {unit: unit_docs(unit) for unit in candidates})
         if target is None:
             continue
         target_labels = {fold(x) for x in unit_labels[target]}
@@ -272,7 +294,26 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
     return out[list(CONCEPT_COLUMNS)]
 
 
-def _clear_winner(acronym_docs: set[str], candidates: dict[str, set[str]]) -> str | None:
+class _DocSets:
+    """The documents of a value (as document codes), looked up only for the few that need them."""
+
+    def __init__(self, values: list[str], pair_values: np.ndarray, pair_docs: np.ndarray) -> None:
+        self._code = {value: code for code, value in enumerate(values)}
+        self._pair_values = pair_values
+        self._pair_docs = pair_docs
+
+    def get(self, value: str, default: set[int] | None = None) -> set[int]:
+        code = self._code.get(value)
+        if code is None:
+            return default if default is not None else set()
+        start, stop = np.searchsorted(self._pair_values, [code, code + 1])
+        return set(self._pair_docs[start:stop].tolist())
+
+    def __getitem__(self, value: str) -> set[int]:
+        return self.get(value)
+
+
+def _clear_winner(acronym_docs: set[int], candidates: dict[str, set[int]]) -> str | None:
     """The one expansion an acronym stands for, or None.
 
     Only expansions found in the same document as the acronym at least once

@@ -42,8 +42,11 @@ DESCRIPTION_SUPPORT = 0.35
 #: ... and descriptions this alike need only a little agreement of the names.
 DESCRIPTION_MATCH = 0.55
 NAME_HINT = 0.1
-#: A word found in more than this share of distinct signal names says nothing.
-COMMON_WORD_SHARE = 0.05
+#: Candidate pairs share a name word found in at most this many distinct signals
+#: (or this share of them, if more): near-identical signals share a rare word,
+#: and pairing every two signals that say "privacy" would cost more than it finds.
+RARE_WORD_SIGNALS = 60
+RARE_WORD_SHARE = 0.002
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,6 @@ class _Unit:
 
     name: frozenset[str]
     description: frozenset[str]
-
-
-def _weighted_jaccard(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
-    union = a | b
-    if not union:
-        return 0.0
-    total = sum(idf.get(w, 0.0) for w in union)
-    return sum(idf.get(w, 0.0) for w in a & b) / total if total else 0.0
 
 
 def _cosine(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
@@ -81,7 +76,15 @@ class SignalMatcher:
         text_df = Counter(w for u in units for w in u.name | u.description)
         self.name_idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in name_df.items()}
         self.text_idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in text_df.items()}
-        self.common = {w for w, c in name_df.items() if c > max(2, COMMON_WORD_SHARE * n)}
+        self.name_weight = [sum(self.name_idf[w] for w in u.name) for u in units]
+        cap = max(RARE_WORD_SIGNALS, RARE_WORD_SHARE * n)
+        self.rare = {w for w, c in name_df.items() if c <= cap}
+
+    def _name_similarity(self, i: int, j: int) -> float:
+        a, b = self.units[i].name, self.units[j].name
+        shared = sum(self.name_idf[w] for w in a & b)
+        union = self.name_weight[i] + self.name_weight[j] - shared
+        return shared / union if union > 0 else 0.0
 
     def score(self, i: int, j: int) -> float:
         """0 when the two are not one signal, else how alike they are.
@@ -92,7 +95,7 @@ class SignalMatcher:
         rare name word in common.
         """
         a, b = self.units[i], self.units[j]
-        name = _weighted_jaccard(a.name, b.name, self.name_idf)
+        name = self._name_similarity(i, j)
         if name >= NAME_MATCH:
             return name
         if name < NAME_HINT or not (a.description and b.description):
@@ -105,11 +108,12 @@ class SignalMatcher:
         return 0.0
 
     def candidates(self) -> Iterable[tuple[int, int]]:
-        """Pairs sharing at least one name word that is not common to many names."""
-        postings: dict[str, list[int]] = defaultdict(list)
+        """Pairs whose names share a rare word, or are the very same words."""
+        postings: dict[object, list[int]] = defaultdict(list)
         for i, unit in enumerate(self.units):
+            postings[unit.name].append(i)
             for word in unit.name:
-                if word not in self.common:
+                if word in self.rare:
                     postings[word].append(i)
         seen: set[tuple[int, int]] = set()
         for members in postings.values():
@@ -130,26 +134,35 @@ def cluster_signals(entries: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
     duplicates counting once.
     """
     signals = entries.loc[
-        entries["section"].astype(str) == SIGNALS, ["doc_id", "position", "name", "description"]
+        (entries["section"] == SIGNALS).to_numpy(dtype=bool),
+        ["doc_id", "position", "name", "description"],
     ]
-    doc_ids = signals["doc_id"].astype(str).to_numpy()
-    original = dict(
-        zip(
-            documents["doc_id"].astype(str),
-            documents["duplicate_of"].astype(object).where(documents["duplicate_of"].notna(), None),
-            strict=True,
+    doc_ids = signals["doc_id"].to_numpy(dtype=object)
+    duplicate_of = documents["duplicate_of"].to_numpy(dtype=object)
+    document_ids = documents["doc_id"].to_numpy(dtype=object)
+    original = pd.Series(
+        np.where(pd.isna(duplicate_of), document_ids, duplicate_of), index=document_ids
+    )
+    group_of_doc = original.reindex(doc_ids).to_numpy(dtype=object)
+    group_of_doc = np.where(pd.isna(group_of_doc), doc_ids, group_of_doc)
+    group_codes, _groups = pd.factorize(group_of_doc)
+    name_codes, name_texts = pd.factorize(signals["name"])
+    text_codes, text_texts = pd.factorize(signals["description"])
+    # one unit per distinct (name, description); -1 (missing) becomes an empty text
+    pair_codes = (np.asarray(name_codes, np.int64) + 1) * (len(text_texts) + 1) + (
+        np.asarray(text_codes, np.int64) + 1
+    )
+    unique_pairs, unit_codes = np.unique(pair_codes, return_inverse=True)
+    unique_keys = [
+        (
+            str(name_texts[p // (len(text_texts) + 1) - 1]) if p // (len(text_texts) + 1) else "",
+            str(text_texts[p % (len(text_texts) + 1) - 1]) if p % (len(text_texts) + 1) else "",
         )
-    )
-    group_of_doc = np.array([original.get(d) or d for d in doc_ids], dtype=object)
-    names = signals["name"].astype(object).where(signals["name"].notna(), "").astype(str)
-    descriptions = (
-        signals["description"].astype(object).where(signals["description"].notna(), "").astype(str)
-    )
-    keys = pd.MultiIndex.from_arrays([names.to_numpy(), descriptions.to_numpy()])
-    unit_codes, unique_keys = pd.factorize(keys)
+        for p in unique_pairs.tolist()
+    ]
     units = [_Unit(signal_words(n), content_words(d)) for n, d in unique_keys]
-    unit_groups: list[set[str]] = [set() for _ in units]
-    for code, group in zip(unit_codes, group_of_doc, strict=True):
+    unit_groups: list[set[int]] = [set() for _ in units]
+    for code, group in set(zip(unit_codes.tolist(), group_codes.tolist(), strict=True)):
         unit_groups[code].add(group)
 
     matcher = SignalMatcher(units)
@@ -159,7 +172,7 @@ def cluster_signals(entries: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
     )
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
-    groups: dict[int, set[str]] = {i: set(g) for i, g in enumerate(unit_groups)}
+    groups: dict[int, set[int]] = {i: set(g) for i, g in enumerate(unit_groups)}
     known: dict[tuple[int, int], float] = {(i, j): s for s, i, j in scored}
 
     def alike(i: int, j: int) -> bool:
@@ -186,16 +199,19 @@ def cluster_signals(entries: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
         groups[keep] |= groups.pop(gone)
 
     roots = np.array([root(i) for i in range(len(units))], dtype=np.int64)
-    cluster_ids = {
-        r: _cluster_id([unique_keys[m] for m in members[r]]) for r in set(roots.tolist())
-    }
-    unit_root = roots[unit_codes] if len(unit_codes) else np.zeros(0, dtype=np.int64)
+    distinct_roots, root_index = np.unique(roots, return_inverse=True)
+    ids = np.array(
+        [_cluster_id([unique_keys[m] for m in members[r]]) for r in distinct_roots.tolist()],
+        dtype=object,
+    )
+    sizes = np.array([len(groups[r]) for r in distinct_roots.tolist()], dtype=np.int64)
+    at = root_index[unit_codes] if len(unit_codes) else np.zeros(0, dtype=np.int64)
     return pd.DataFrame(
         {
             "doc_id": doc_ids,
             "position": signals["position"].to_numpy(),
-            "cluster": [cluster_ids[r] for r in unit_root],
-            "cluster_size": [len(groups[r]) for r in unit_root],
+            "cluster": ids[at] if len(ids) else np.zeros(0, dtype=object),
+            "cluster_size": sizes[at] if len(sizes) else np.zeros(0, dtype=np.int64),
         },
         columns=list(CLUSTER_COLUMNS),
     )

@@ -102,7 +102,9 @@ class FilterState:
                 return []
             if isinstance(value, str):
                 return [value]
-            return [str(v) for v in value]  # type: ignore[union-attr]
+            if isinstance(value, Iterable):
+                return [str(v) for v in value]
+            return [str(value)]
 
         def one(name: str) -> str | None:
             values = all_of(name)

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 #: Most files one upload may add (zip members included).
 MAX_FILES = 2000
@@ -446,7 +447,7 @@ def _store_member(
         refuse.append((shown, f"could not be extracted ({_why(error)})"))
 
 
-def _chunks(stream: io.BufferedIOBase) -> Iterator[bytes]:
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
     while chunk := stream.read(CHUNK):
         yield chunk
 

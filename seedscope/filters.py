@@ -164,6 +164,7 @@ class FilterState:
         return FilterState(signal=self.signal, doc=self.doc)
 
     def with_changes(self, **changes: object) -> FilterState:
+        # mypy cannot match **object to each field's type; replace() rejects unknown names
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def describe(self) -> str:

@@ -1,7 +1,9 @@
 # Seedscope: the two commands of the README, and a few helpers.
 #   make run    serve the dashboard on the bundled seeds/ (first run sets up .venv)
-#   make test   run the whole test suite (installs test tools and Debian's chromium if missing)
-#   make bench  run the benchmarks in bench/ (by hand; not part of the tests)
+#   make test   the layer contracts, the type check, then the whole test suite
+#               (installs test tools and Debian's chromium if missing)
+#   make bench  run the benchmarks in bench/ (by hand; not part of the tests);
+#               one table, exit 1 when a target is missed
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -24,8 +26,12 @@ $(BIN)/.test-installed: $(BIN)/.run-installed
 run: $(BIN)/.run-installed
 	$(BIN)/python -m ui.serve $(if $(SEEDS),-- --seeds $(SEEDS))
 
+# The import contracts and the type check take seconds, so they run first:
+# a broken layer rule fails at once rather than after the browser tests.
 test: $(BIN)/.test-installed
 	./scripts/ensure-chromium
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy loaders seedscope
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.test-installed

@@ -102,7 +102,9 @@ class FilterState:
                 return []
             if isinstance(value, str):
                 return [value]
-            return [str(v) for v in value]  # type: ignore[union-attr]
+            if isinstance(value, Iterable):
+                return [str(v) for v in value]
+            return [str(value)]
 
         def one(name: str) -> str | None:
             values = all_of(name)
@@ -162,6 +164,7 @@ class FilterState:
         return FilterState(signal=self.signal, doc=self.doc)
 
     def with_changes(self, **changes: object) -> FilterState:
+        # mypy cannot match **object to each field's type; replace() rejects unknown names
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def describe(self) -> str:

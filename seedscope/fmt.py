@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ def fmt_date(value: object, missing: str = "no date") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return missing
     try:
-        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
         return missing
     if pd.isna(stamp):
@@ -35,24 +36,24 @@ def fmt_month(month: str) -> str:
         return month
 
 
-def fmt_relevancy(value: object) -> str:
+def fmt_relevancy(value: SupportsFloat | None) -> str:
     """``4``, ``3.5`` or an en dash for a missing relevancy."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def fmt_share(value: object) -> str:
+def fmt_share(value: SupportsFloat | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{float(value) * 100:.0f} %"  # type: ignore[arg-type]
+    return f"{float(value) * 100:.0f} %"
 
 
 def date_span(first: object, last: object) -> str:
     if first is None or last is None or pd.isna(first) or pd.isna(last):
         return "no dates"
-    a, b = pd.Timestamp(first), pd.Timestamp(last)  # type: ignore[arg-type]
+    a, b = pd.Timestamp(first), pd.Timestamp(last)
     if a.year == b.year and a.month == b.month:
         return f"{a:%b %Y}"
     return f"{a:%b %Y} – {b:%b %Y}"
@@ -62,5 +63,5 @@ def year_span(first: object, last: object) -> str:
     """``2022–2026``: short enough for a headline figure."""
     if first is None or last is None or pd.isna(first) or pd.isna(last):
         return "no dates"
-    a, b = pd.Timestamp(first).year, pd.Timestamp(last).year  # type: ignore[arg-type]
+    a, b = pd.Timestamp(first).year, pd.Timestamp(last).year
     return str(a) if a == b else f"{a}–{b}"

@@ -11,15 +11,16 @@ SIGNAL_COLUMNS = ["name", "relevancy", "title", "page_date", "themes", "doc_id",
 
 
 def doc_themes(explorer: Explorer) -> np.ndarray:
-    """Per document row: its themes as one comma-separated string (cached)."""
-    cached = getattr(explorer, "_doc_theme_text", None)
-    if cached is None:
+    """Per document row: its themes as one comma-separated string (cached per corpus)."""
+
+    def compute() -> np.ndarray:
         themes = explorer.tags[explorer.tags["list"] == "Themes"]
         joined = themes.groupby("doc_row")["value"].agg(lambda v: ", ".join(map(str, v)))
-        cached = np.full(len(explorer.documents), "", dtype=object)
-        cached[joined.index.to_numpy()] = joined.to_numpy()
-        explorer._doc_theme_text = cached
-    return cached
+        text = np.full(len(explorer.documents), "", dtype=object)
+        text[joined.index.to_numpy()] = joined.to_numpy()
+        return text
+
+    return explorer.memo("tables.doc_themes", compute)
 
 
 def signals_table(explorer: Explorer, view: View) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 #: Most files one upload may add (zip members included).
 MAX_FILES = 2000
@@ -190,7 +191,7 @@ class _Writer:
         if self.files >= MAX_FILES:
             raise _LimitReached(f"the upload already has {MAX_FILES} files, the most allowed")
         if self.bytes + size > MAX_TOTAL_BYTES:
-            raise _LimitReached(f"the upload would exceed {_size(MAX_TOTAL_BYTES)} in total")
+            raise _LimitReached(f"the upload would exceed {size_label(MAX_TOTAL_BYTES)} in total")
 
     def inside(self, path: Path) -> bool:
         return path.resolve().is_relative_to(self.root)
@@ -277,11 +278,11 @@ def _limit_for(writer: _Writer) -> int:
 
 def _too_big_reason(writer: _Writer) -> str:
     if MAX_TOTAL_BYTES - writer.bytes < MAX_FILE_BYTES:
-        return f"the upload would exceed {_size(MAX_TOTAL_BYTES)} in total"
-    return f"larger than {_size(MAX_FILE_BYTES)}"
+        return f"the upload would exceed {size_label(MAX_TOTAL_BYTES)} in total"
+    return f"larger than {size_label(MAX_FILE_BYTES)}"
 
 
-def _size(count: int) -> str:
+def size_label(count: int) -> str:
     """A byte count as people say it: "10 MB", "512 bytes"."""
     megabytes = count / (1024 * 1024)
     return f"{megabytes:g} MB" if megabytes >= 1 else f"{count} bytes"
@@ -341,7 +342,7 @@ def _store_file(upload: Upload, writer: _Writer) -> None:
         return
     data = bytes(upload.data)
     if len(data) > MAX_FILE_BYTES:
-        writer.result.refused.append((shown, f"larger than {_size(MAX_FILE_BYTES)}"))
+        writer.result.refused.append((shown, f"larger than {size_label(MAX_FILE_BYTES)}"))
         return
     writer.check_budget(len(data))
     try:
@@ -426,7 +427,7 @@ def _store_member(
         return
     declared = info.file_size
     if declared > MAX_FILE_BYTES:
-        refuse.append((shown, f"larger than {_size(MAX_FILE_BYTES)}"))
+        refuse.append((shown, f"larger than {size_label(MAX_FILE_BYTES)}"))
         return
     if declared > RATIO_CHECK_BYTES and declared > MAX_RATIO * max(info.compress_size, 1):
         refuse.append((shown, f"it inflates more than {MAX_RATIO} times (a zip bomb?)"))
@@ -446,7 +447,7 @@ def _store_member(
         refuse.append((shown, f"could not be extracted ({_why(error)})"))
 
 
-def _chunks(stream: io.BufferedIOBase) -> Iterator[bytes]:
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
     while chunk := stream.read(CHUNK):
         yield chunk
 
@@ -465,6 +466,7 @@ __all__ = [
     "UploadResult",
     "new_corpus_folder",
     "sanitize_file_name",
+    "size_label",
     "slugify",
     "store_uploads",
 ]

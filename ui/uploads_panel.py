@@ -9,7 +9,14 @@ import streamlit as st
 from loaders import data_dir
 from seedscope.fmt import count_label
 from seedscope.safety import escape_markdown
-from seedscope.uploads import MAX_FILES, MAX_TOTAL_BYTES, Upload, new_corpus_folder, store_uploads
+from seedscope.uploads import (
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    Upload,
+    new_corpus_folder,
+    size_label,
+    store_uploads,
+)
 
 from .corpus import CorpusChoice, uploaded_corpora
 
@@ -52,7 +59,7 @@ def draw(choice: CorpusChoice) -> None:
             type=["md", "markdown", "txt", "zip"],
             accept_multiple_files=True,
             key="corpus_upload",
-            help=f"Up to {MAX_FILES:,} files and {MAX_TOTAL_BYTES // 1_000_000} MB; "
+            help=f"Up to {MAX_FILES:,} files and {size_label(MAX_TOTAL_BYTES)}; "
             "they become a new corpus in Seedscope's data folder.",
         )
         label = st.text_input("Name", value="my corpus", key="corpus_upload_name", max_chars=40)

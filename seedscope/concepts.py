@@ -153,9 +153,9 @@ class ConceptIndex:
             for text in (concept.label, concept.id.replace("-", " ")):
                 keys.setdefault(fingerprint(text), concept.id)
                 keys.setdefault("#" + joined_key(text), concept.id)
-        for value, concept in self.of_value.items():
-            keys.setdefault(fingerprint(value), concept)
-            keys.setdefault("#" + joined_key(value), concept)
+        for value, concept_id in self.of_value.items():
+            keys.setdefault(fingerprint(value), concept_id)
+            keys.setdefault("#" + joined_key(value), concept_id)
         return keys
 
     def resolve(self, token: str) -> str | None:

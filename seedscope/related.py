@@ -77,7 +77,12 @@ def _gather(indptr: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return flat, owner
 
 
-def _csr(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, n_rows: int, n_cols: int):
+Sparse = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _csr(
+    rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, n_rows: int, n_cols: int
+) -> tuple[Sparse, Sparse]:
     """Unit-length rows of an IDF-weighted sparse matrix, as (indptr, cols, weights) and CSC."""
     width = max(n_cols, 1)
     keys, inverse = np.unique(rows * width + cols, return_inverse=True)
@@ -151,12 +156,12 @@ class RelatedIndex:
         at = lookup.reindex(self._key).to_numpy()
         found = ~np.isnan(at)
         codes, names = pd.factorize(keyed["cluster"].astype(str))
-        rows = np.where(found, at, 0).astype(np.int64)
-        self._cluster = np.where(found, np.asarray(codes)[rows], -1 - np.arange(n))
-        self._cluster_names = np.where(
-            found, np.asarray(names, dtype=object)[np.asarray(codes)[rows]], None
+        at_row = np.where(found, at, 0).astype(np.int64)
+        self._cluster = np.asarray(np.where(found, np.asarray(codes)[at_row], -1 - np.arange(n)))
+        self._cluster_names = np.asarray(
+            np.where(found, np.asarray(names, dtype=object)[np.asarray(codes)[at_row]], None)
         )
-        self._seen_in = np.where(found, keyed["cluster_size"].to_numpy(dtype=np.int64)[rows], 1)
+        self._seen_in = np.where(found, keyed["cluster_size"].to_numpy(dtype=np.int64)[at_row], 1)
 
     def _words(self, signals: pd.DataFrame) -> None:
         vocabulary: dict[str, int] = {}

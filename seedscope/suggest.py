@@ -85,7 +85,8 @@ def suggestions(index: ConceptIndex) -> pd.DataFrame:
     def keep(s: Suggestion) -> None:
         if frozenset((fold(index.label(s.concept)), fold(index.label(s.other)))) in rejected:
             return
-        key = (s.kind, *sorted((s.concept, s.other)))
+        first, second = sorted((s.concept, s.other))
+        key = (s.kind, first, second)
         if key not in found or found[key].score < s.score:
             found[key] = s
 

@@ -33,6 +33,21 @@ from loaders.concepts.vocabulary import (
 
 from .concepts import ConceptIndex
 
+__all__ = [
+    "STEEP_FAMILIES",
+    "Catalogue",
+    "VocabularyEditError",
+    "VocabularyEditor",
+    "catalogue_of",
+    "materialize",
+    "merge",
+    "reject",
+    "rename",
+    "set_broader",
+    "set_steep",
+    "split",
+]
+
 #: How many edits can be undone.
 HISTORY_SIZE = 50
 Concepts = dict[str, VocabConcept]

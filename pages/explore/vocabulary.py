@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from loaders.concepts.vocabulary import STEEP_FAMILIES
 from seedscope import vocabulary as edits
 from seedscope.concepts import concept_table
 from seedscope.fmt import count_label
@@ -177,8 +176,12 @@ with right:
     )
     st.selectbox(
         "STEEP family",
-        [None, *STEEP_FAMILIES],
-        index=([None, *STEEP_FAMILIES].index(info.steep) if info.steep in STEEP_FAMILIES else 0),
+        [None, *edits.STEEP_FAMILIES],
+        index=(
+            [None, *edits.STEEP_FAMILIES].index(info.steep)
+            if info.steep in edits.STEEP_FAMILIES
+            else 0
+        ),
         format_func=lambda f: "(inherited or none)" if f is None else f,
         key=f"steep_{concept}_{info.steep}",
         on_change=lambda key=f"steep_{concept}_{info.steep}": run(

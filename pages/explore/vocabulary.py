@@ -8,13 +8,18 @@ from seedscope import vocabulary as edits
 from seedscope.concepts import concept_table
 from seedscope.fmt import count_label
 from seedscope.safety import escape_markdown
-from seedscope.suggest import NARROWER, suggestions
+from seedscope.suggest import NARROWER, SPELLING, TOGETHER, suggestions
 from ui import context, state
 from ui import vocabulary as vocab
 from ui.widgets import downloads
 
 #: Suggestions shown at once (the rest come as earlier ones are settled).
 SHOWN_SUGGESTIONS = 25
+KIND_BADGES = {
+    SPELLING: ":blue-badge[Near spelling]",
+    TOGETHER: ":violet-badge[Found together]",
+    NARROWER: ":orange-badge[Narrower?]",
+}
 
 ctx = context.get()
 index = vocab.concept_index(ctx)
@@ -26,7 +31,7 @@ spellings = index.table["value_norm"].nunique()
 st.caption(
     f"{count_label(len(index.values), 'concept')} for {count_label(spellings, 'spelling')} "
     "of themes and keywords. Your edits are saved to "
-    f"`{escape_markdown(str(editor.path))}` and apply on the next click."
+    f"`{str(editor.path).replace('`', '')}` and apply on the next click."
 )
 vocab.show_message()
 
@@ -86,8 +91,8 @@ if tab == "suggestions":
     for row in found.head(SHOWN_SUGGESTIONS).itertuples():
         with st.container(border=True, key=f"sugg_{row.kind}_{row.concept}_{row.other}"):
             st.markdown(
-                f"**{escape_markdown(row.label)}** · **{escape_markdown(row.other_label)}**  \n"
-                f"{escape_markdown(row.evidence)}"
+                f"{KIND_BADGES[row.kind]} **{escape_markdown(row.label)}** · "
+                f"**{escape_markdown(row.other_label)}**  \n{escape_markdown(row.evidence)}"
             )
             buttons = st.container(horizontal=True)
             if row.kind == NARROWER:
@@ -134,6 +139,7 @@ with left:
         on_select="rerun",
         selection_mode="single-row",
         height=520,
+        width="stretch",
         column_config={
             "label": st.column_config.TextColumn("Concept", width="medium"),
             "concept": st.column_config.TextColumn("Id", width="small"),

@@ -22,7 +22,7 @@ import snowballstemmer
 from .keys import fold
 
 _STOPWORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been
+    a about above after again against all also am among an and any are as at be because been
     before being below between both but by can could did do does doing down during each
     even ever every few for from further had has have having he her here hers him his how
     however i if in into is it its itself just may might more most much must my no nor

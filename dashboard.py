@@ -85,6 +85,12 @@ pages = {
         icon=":material/article:",
         url_path="documents",
     ),
+    "vocabulary": st.Page(
+        "pages/explore/vocabulary.py",
+        title="Vocabulary",
+        icon=":material/dictionary:",
+        url_path="vocabulary",
+    ),
     "health": st.Page(
         "pages/explore/health.py",
         title="Data health",
@@ -115,7 +121,8 @@ context.publish(context.Context(choice, report, explorer, current, view, pages))
 navigation = st.navigation(
     {
         "Explore": [
-            pages[name] for name in ("overview", "heatmaps", "signals", "documents", "health")
+            pages[name]
+            for name in ("overview", "heatmaps", "signals", "documents", "vocabulary", "health")
         ],
         "Workshop": [pages["decks"], pages["present"], pages["participate"]],
     },

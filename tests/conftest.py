@@ -73,3 +73,11 @@ def seeds_copy(tmp_path: Path):
         return target
 
     return make
+
+
+@pytest.fixture(scope="session")
+def real_corpus(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The real corpus in ../shared/corpus, loaded once per run into its own cache."""
+    from loaders import load_corpus
+
+    return load_corpus(corpus_dir, tmp_path_factory.mktemp("real-corpus-cache"))

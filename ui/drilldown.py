@@ -6,17 +6,15 @@ import math
 
 import streamlit as st
 
+from loaders.concepts.derive import derive_clusters
 from seedscope.drilldown import SignalDetail
 from seedscope.fmt import fmt_date, fmt_relevancy
 from seedscope.related import RelatedIndex
 from seedscope.safety import escape_markdown, link_markdown
 
-from . import context, state
+from . import context, state, vocabulary
 from .columns import ENTRY_COLUMNS
 from .workshop import corpus_key, star_button
-
-#: Below this, a "related" signal shares no more than one common word.
-RELATED_MIN_SCORE = 0.09
 
 STEPS = (
     ("description", "Today", ":material/today:"),
@@ -27,8 +25,12 @@ STEPS = (
 
 
 @st.cache_resource(show_spinner="Indexing signals for related-signal search…", max_entries=4)
-def related_index(cache: str, generation: str) -> RelatedIndex:
-    return RelatedIndex(context.get().explorer)
+def related_index(cache: str, generation: str, vocabulary_version: str) -> RelatedIndex:
+    ctx = context.get()
+    concepts = vocabulary.concept_index(ctx)
+    clusters = derive_clusters(ctx.explorer.entries, ctx.explorer.documents)
+    labels = {concept.id: concept.label for concept in concepts.concepts.values()}
+    return RelatedIndex(ctx.explorer, concepts.by_value, labels, clusters)
 
 
 def relevancy_dots(value: object) -> str:
@@ -114,17 +116,23 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
                         st.rerun()
 
         st.markdown("#### Related signals in other documents")
-        index = related_index(str(ctx.choice.cache), str(ctx.report.generation))
-        related = index.related(
-            detail.doc_id, detail.position, k=8, min_score=RELATED_MIN_SCORE, min_shared_words=2
+        index = related_index(
+            str(ctx.choice.cache),
+            str(ctx.report.generation),
+            vocabulary.version(ctx),
         )
+        related = index.related(detail.doc_id, detail.position, k=8)
         if related.empty:
             st.caption(
-                "No other document has a signal with the same name, similar wording "
-                "or shared themes."
+                "No signal of another document shares enough of this one's wording "
+                "or of its document's concepts."
             )
         else:
-            st.caption("Same name first, then by shared wording and shared themes and keywords.")
+            st.caption(
+                "By meaning: the wording of the whole signal (name, description, change, "
+                "outcome, driving force) and the concepts of its document. A signal reported "
+                "by several documents is one entry."
+            )
         for row in related.itertuples():
             with st.container(border=True, key=f"rel_{row.doc_id}_{row.position}"):
                 if st.button(
@@ -136,7 +144,9 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
                 ):
                     state.open_signal(f"{row.doc_id}:{row.position}")
                     st.rerun()
+                seen = f" · seen in {row.seen_in} documents" if row.seen_in > 1 else ""
                 st.caption(
                     f"{relevancy_dots(row.relevancy)} · {escape_markdown(str(row.title))} · "
-                    f"{fmt_date(row.page_date)}  \n{escape_markdown(str(row.reasons))}"
+                    f"{fmt_date(row.page_date)}{seen} · score {row.score:.2f}  \n"
+                    f"{escape_markdown(str(row.reasons))}"
                 )

@@ -1,0 +1,1 @@
+"""Concepts: one vocabulary over the corpus's theme and keyword spellings."""

@@ -6,11 +6,12 @@ period's documents** that carry it. Momentum compares the share inside a
 recent *window* (the last N full quarters of page dates) with the share in
 everything dated before it, as a rate ratio. Ranking by the ratio itself
 would put a concept seen 1 → 2 times above one seen 20 → 40 times, so the
-score is the **confidence bound of the ratio nearest to 1** (Katz's log
-method, 0.5 added to every count so zeros stay finite), widened for the
-number of concepts compared at once so that at most 5 % of the concepts
-called rising or fading are flukes (Benjamini–Hochberg). A label also needs
-a minimum number of documents and a minimum effect:
+score is the **confidence bound of the ratio nearest to 1** (a Wilson score
+interval, conditional on the concept's documents, which stays informative
+when a side is 0), widened for the number of concepts compared at once so
+that at most 5 % of the concepts called rising or fading are flukes
+(Benjamini–Hochberg). A label also needs a minimum number of documents and a
+minimum effect:
 
 * **new** — absent before the window, in at least ``min_docs`` documents inside it;
 * **rising** — lower bound above 1 and the share up by at least ``min_ratio``;
@@ -129,37 +130,65 @@ def score_momentum(
 ) -> pd.DataFrame:
     """Ratio of shares, its confidence bounds, the score and the label, per concept.
 
+    The test is conditional on the concept's documents: of its ``k``
+    documents, how many fall in the window? Without a change, a fraction
+    ``n1 / (n1 + n0)`` of them would. The Wilson score interval of that
+    fraction, mapped back to the ratio of shares, is exact enough for small
+    counts and stays finite and informative when a side is 0 (a concept in 27
+    window documents and none of 579 earlier ones is clearly new, which a
+    log-ratio interval with 0.5 added cannot see).
+
     Every row is one concept tested at once with the others, so the bounds
     are widened for the number tested (see :func:`_false_discovery_level`):
     among a thousand steady keywords, a few would clear a plain 95 % bound by
     chance. ``score`` is log2 of the bound nearest to 1 when the whole
     interval lies on one side of it (positive: rising, negative: fading),
-    else 0, so small counts, whose intervals are wide, score near 0.
+    else 0, so small counts, whose intervals are wide, score 0.
     """
-    raw1 = np.asarray(window_docs, dtype=float)
-    raw0 = np.asarray(before_docs, dtype=float)
-    k1, k0 = raw1 + 0.5, raw0 + 0.5
-    n1, n0 = window_total + 0.5, before_total + 0.5
-    ratio = (k1 / n1) / (k0 / n0)
-    se = np.sqrt(np.maximum(1 / k1 - 1 / n1 + 1 / k0 - 1 / n0, 1e-12))
-    z_stat = np.abs(np.log(ratio)) / se
-    p_values = np.array([math.erfc(z / math.sqrt(2)) for z in z_stat], dtype=float)
+    k1 = np.asarray(window_docs, dtype=float)
+    k0 = np.asarray(before_docs, dtype=float)
+    n = len(k1)
+    if not window_total or not before_total or not n:
+        empty = np.full(n, np.nan)
+        return pd.DataFrame(
+            {
+                "ratio": empty,
+                "lower": empty,
+                "upper": empty,
+                "p_value": np.ones(n),
+                "score": np.zeros(n),
+                "momentum": np.full(n, "steady", dtype=object),
+            }
+        )
+    k = np.maximum(k1 + k0, 1e-9)
+    expected = window_total / (window_total + before_total)
+    z_stat = (k1 - k * expected) / np.sqrt(k * expected * (1 - expected))
+    p_values = np.array([math.erfc(abs(z) / math.sqrt(2)) for z in z_stat], dtype=float)
+    p_values[(k1 + k0) == 0] = 1.0
     level = _false_discovery_level(p_values, fdr)
     z = NormalDist().inv_cdf(1 - level / 2)
-    lower = ratio * np.exp(-z * se)
-    upper = ratio * np.exp(z * se)
-    score = np.where(lower > 1, np.log2(lower), np.where(upper < 1, np.log2(upper), 0.0))
-    label = np.full(len(k1), "steady", dtype=object)
-    label[(lower > 1) & (ratio >= min_ratio) & (raw1 >= min_docs)] = "rising"
-    label[(upper < 1) & (ratio <= 1 / min_ratio) & (raw0 >= min_docs)] = "fading"
-    label[(raw0 == 0) & (raw1 >= min_docs)] = "new"
+    share = k1 / k
+    shrink = 1 + z**2 / k
+    centre = (share + z**2 / (2 * k)) / shrink
+    half = z * np.sqrt(share * (1 - share) / k + z**2 / (4 * k**2)) / shrink
+    low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    scale = before_total / window_total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = np.where(low < 1, low / (1 - low), np.inf) * scale
+        upper = np.where(high < 1, high / (1 - high), np.inf) * scale
+        ratio = np.where(k0 > 0, (k1 / window_total) / (k0 / before_total), np.inf)
+        score = np.where(lower > 1, np.log2(lower), np.where(upper < 1, np.log2(upper), 0.0))
+    label = np.full(n, "steady", dtype=object)
+    label[(lower > 1) & (ratio >= min_ratio) & (k1 >= min_docs)] = "rising"
+    label[(upper < 1) & (ratio <= 1 / min_ratio) & (k0 >= min_docs)] = "fading"
+    label[(k0 == 0) & (k1 >= min_docs)] = "new"
     return pd.DataFrame(
         {
             "ratio": ratio,
             "lower": lower,
             "upper": upper,
             "p_value": p_values,
-            "score": score,
+            "score": np.nan_to_num(score, posinf=0.0, neginf=0.0),
             "momentum": label,
         }
     )

@@ -31,10 +31,11 @@ documents that carry it, because the number of digests per period varies a lot.
 **Momentum** compares the share inside the window (the last full quarters of page dates)
 with the share in all documents dated before it. The **score** is the confidence bound of
 that ratio nearest to 1, on a log2 scale (1 = at least twice as frequent, −1 = at most half),
-and 0 when the interval includes 1. Small counts have wide intervals, so 1 → 2 documents
-never outranks 20 → 40. The intervals are widened for the number of concepts compared at
-once, so that at most 5 % of the concepts called rising or fading are flukes
-(Benjamini–Hochberg).
+and 0 when the interval includes 1. The interval is a Wilson score interval for the part of
+the concept's documents that fall in the window, so it also works when a side is 0. Small
+counts have wide intervals, so 1 → 2 documents never outranks 20 → 40. The intervals are
+widened for the number of concepts compared at once, so that at most 5 % of the concepts
+called rising or fading are flukes (Benjamini–Hochberg).
 
 **Labels:** *new* — absent before the window, in at least the minimum number of documents
 inside it; *rising* / *fading* — the interval lies above / below 1 and the share changed by
@@ -128,8 +129,10 @@ st.caption(
 
 st.subheader(f"{FACETS[facet]} by momentum")
 # the grid's sparklines cannot draw a gap: a period without documents shows as 0
+# and a new concept's ratio is infinite: the label says it, the cell stays empty
 shown = trends.table.assign(
-    trend=[[0.0 if v is None else v for v in row] for row in trends.table["trend"]]
+    trend=[[0.0 if v is None else v for v in row] for row in trends.table["trend"]],
+    ratio=trends.table["ratio"].where(trends.table["before_docs"] > 0),
 )
 more = []
 if trends.hidden:

@@ -28,12 +28,13 @@ from tests.conftest import shared_dir
 WINDOW_START = dt.date(2024, 7, 1)
 FIRST_DAY = dt.date(2023, 1, 1)
 DAYS = 731  # 2023-01-01 .. 2024-12-31
+RISING, NEW, FADING, STEADY = "planted rising", "planted new", "planted fading", "planted steady"
 #: theme -> (share before the window, share inside it)
 PLANTED = {
-    "planted rising": (0.03, 0.25),
-    "planted new": (0.0, 0.15),
-    "planted fading": (0.25, 0.02),
-    "planted steady": (0.30, 0.30),
+    RISING: (0.03, 0.25),
+    NEW: (0.0, 0.15),
+    FADING: (0.25, 0.02),
+    STEADY: (0.30, 0.30),
 }
 EMERGING = "Planted emerging signal"
 WEAK = "Planted weak signal"

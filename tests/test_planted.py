@@ -21,9 +21,7 @@ from seedscope.explore import Explorer
 from seedscope.filters import FilterState
 from seedscope.trends import compute_trends
 from tests.conftest import ROOT
-from tests.planted import EMERGING, WEAK, make_planted_corpus
-
-RISING, NEW, FADING, STEADY = "planted rising", "planted new", "planted fading", "planted steady"
+from tests.planted import EMERGING, FADING, NEW, RISING, STEADY, WEAK, make_planted_corpus
 
 
 @pytest.fixture(scope="module")

@@ -133,6 +133,8 @@ st.subheader(f"{FACETS[facet]} by momentum")
 shown = trends.table.assign(
     trend=[[0.0 if v is None else v for v in row] for row in trends.table["trend"]],
     ratio=trends.table["ratio"].where(trends.table["before_docs"] > 0),
+    window_share=trends.table["window_share"] * 100,
+    before_share=trends.table["before_share"] * 100,
 )
 more = []
 if trends.hidden:
@@ -151,8 +153,8 @@ columns = {
     ),
     "window_docs": st.column_config.NumberColumn("In window", help="Documents inside the window"),
     "before_docs": st.column_config.NumberColumn("Before", help="Documents before the window"),
-    "window_share": st.column_config.NumberColumn("Share now", format="percent"),
-    "before_share": st.column_config.NumberColumn("Share before", format="percent"),
+    "window_share": st.column_config.NumberColumn("Share now", format="%.1f %%"),
+    "before_share": st.column_config.NumberColumn("Share before", format="%.1f %%"),
     "ratio": st.column_config.NumberColumn("Ratio", format="%.2f×"),
     "score": st.column_config.NumberColumn(
         "Score", format="%.2f", help="log2 of the confidence bound nearest to 1; 0 = no change"
@@ -173,8 +175,8 @@ row = picked_row(event, shown)
 if row is not None:
     filter_by_concept(ctx.state, facet, str(row["concept"]))
 downloads(
-    shown.drop(columns=["trend"]).assign(
-        **{p: trends.shares[p].to_numpy() for p in trends.shares.columns}
+    trends.table.drop(columns=["trend"]).assign(
+        ratio=shown["ratio"], **{p: trends.shares[p].to_numpy() for p in trends.shares.columns}
     ),
     f"trends-{facet}-{period}",
     key="trends_dl",

@@ -52,8 +52,23 @@ def draw_again() -> None:
     st.session_state["draw_seed"] = str(new_seed())
 
 
+def add_to_deck(doc_id: str, position: int) -> None:
+    """A button callback: it runs before the widgets, so it may pick the deck shown."""
+    target = st.session_state.get("draw_deck")
+    if target == NEW_DECK or db.get_deck(str(target)) is None:
+        deck = db.create_deck("Drawn cards", corpus, [(doc_id, position)])
+    else:
+        deck = db.add_signal(str(target), doc_id, position)
+    st.session_state["draw_deck"] = deck.id
+    st.session_state["active_deck"] = deck.id
+    st.session_state["_draw_added"] = f"Added to “{deck.name}” ({len(deck.signals)} signals)"
+
+
 db = store()
 corpus = corpus_key(ctx.choice.seeds)
+added_message = st.session_state.pop("_draw_added", None)
+if added_message:
+    st.toast(added_message, icon=":material/playlist_add:")
 decks = db.list_decks(corpus)
 deck_names = {deck.id: deck.name for deck in decks}
 options = [deck.id for deck in decks] + [NEW_DECK]
@@ -103,24 +118,15 @@ for start in range(0, len(cards), per_row):
             st.caption(f"{escape_markdown(card['title'])} · {fmt_date(card['page_date'])}")
             left, right = st.columns(2)
             added = ref in in_deck
-            if left.button(
+            left.button(
                 "In the deck" if added else "Add to deck",
                 key=f"card_add_{i}",
                 icon=":material/check:" if added else ":material/playlist_add:",
                 disabled=added,
                 width="stretch",
-            ):
-                if target == NEW_DECK:
-                    deck = db.create_deck("Drawn cards", corpus, [ref])
-                else:
-                    deck = db.add_signal(target, *ref)
-                st.session_state["draw_deck"] = deck.id
-                st.session_state["active_deck"] = deck.id
-                st.toast(
-                    f"Added to “{deck.name}” ({len(deck.signals)} signals)",
-                    icon=":material/playlist_add:",
-                )
-                st.rerun()
+                on_click=add_to_deck,
+                args=ref,
+            )
             if right.button(
                 "Open", key=f"card_open_{i}", icon=":material/sensors:", width="stretch"
             ):

@@ -114,12 +114,16 @@ def resolve_themes(explorer: Explorer, wanted: Sequence[str]) -> tuple[str, ...]
     ):
         for key in (concept, label, norm):
             by_key.setdefault(str(key).casefold().strip(), str(concept))
-    found, missing = [], []
+    found: list[str] = []
+    missing: list[str] = []
     for value in wanted:
         concept = by_key.get(" ".join(value.casefold().replace("-", " ").split())) or by_key.get(
             value.casefold().strip()
         )
-        (found if concept else missing).append(concept or value)
+        if concept:
+            found.append(concept)
+        else:
+            missing.append(value)
     if missing:
         raise Refused(
             "no document has the theme "

@@ -134,9 +134,9 @@ def entry_families(explorer: Explorer) -> EntryFamilies:
             if not families:
                 continue
             rows = np.flatnonzero((codes == code) & is_signal)
-            for family in families:
+            for name in families:
                 ev_entry.append(rows)
-                ev_family.append(np.full(len(rows), FAMILIES.index(family), dtype=np.int64))
+                ev_family.append(np.full(len(rows), FAMILIES.index(name), dtype=np.int64))
         ev_entry_arr = np.concatenate(ev_entry) if ev_entry else np.array([], dtype=np.int64)
         ev_family_arr = np.concatenate(ev_family) if ev_family else np.array([], dtype=np.int64)
         evidence = np.zeros(len(entries), dtype=bool)

@@ -236,7 +236,13 @@ def period_range(first: str, last: str, period: str) -> list[str]:
     return [str(p) for p in pd.period_range(pd.Period(first, freq), pd.Period(last, freq))]
 
 
-def _empty_trends(list_name: str, period: str, window: Window | None, **notes: object) -> Trends:
+def _empty_trends(
+    list_name: str,
+    period: str,
+    window: Window | None,
+    message: str,
+    notes: dict[str, int],
+) -> Trends:
     return Trends(
         list_name=list_name,
         period=period,
@@ -245,14 +251,14 @@ def _empty_trends(list_name: str, period: str, window: Window | None, **notes: o
         shares=pd.DataFrame(),
         counts=pd.DataFrame(),
         period_docs=pd.Series(dtype=np.int64),
-        window_total=int(notes.pop("window_total", 0)),  # type: ignore[call-overload]
-        before_total=int(notes.pop("before_total", 0)),  # type: ignore[call-overload]
-        undated=int(notes.pop("undated", 0)),  # type: ignore[call-overload]
-        future=int(notes.pop("future", 0)),  # type: ignore[call-overload]
-        unfinished=int(notes.pop("unfinished", 0)),  # type: ignore[call-overload]
+        window_total=notes.get("window_total", 0),
+        before_total=notes.get("before_total", 0),
+        undated=notes.get("undated", 0),
+        future=notes.get("future", 0),
+        unfinished=notes.get("unfinished", 0),
         hidden=0,
         cut=0,
-        message=str(notes.pop("message", "")) or None,
+        message=message,
     )
 
 
@@ -281,9 +287,8 @@ def compute_trends(
             list_name,
             period,
             None,
-            undated=undated,
-            future=future,
-            message="None of these documents has a page date up to today.",
+            "None of these documents has a page date up to today.",
+            {"undated": undated, "future": future},
         )
     dated = dates.notna() & (dates <= today_ts)
     late = dated & (dates >= window.end)
@@ -300,13 +305,13 @@ def compute_trends(
         "before_total": before_total,
     }
     if not window_total or not before_total:
-        side = "inside the window" if not window_total else "before the window"
+        where = "inside the window" if not window_total else "before the window"
         return _empty_trends(
             list_name,
             period,
             window,
-            message=f"No dated document {side} ({window.label}): momentum needs both.",
-            **notes,
+            f"No dated document {where} ({window.label}): momentum needs both.",
+            notes,
         )
 
     # documents of the view, as explorer rows, with their period
@@ -390,7 +395,11 @@ def compute_trends(
         hidden=hidden,
         cut=cut,
         labels={label: int((table["momentum"] == label).sum()) for label in LABELS},
-        **notes,
+        window_total=window_total,
+        before_total=before_total,
+        undated=undated,
+        future=future,
+        unfinished=notes["unfinished"],
     )
 
 

@@ -197,7 +197,7 @@ def _heatmap(explorer: Explorer, view: View) -> dict[str, Any] | None:
     labels = heatmap.row_labels
     rows = []
     for key in heatmap.rows:
-        cells = []
+        cells: list[dict[str, str] | None] = []
         for col in heatmap.cols:
             count = int(heatmap.count.loc[key, col])
             mean = float(heatmap.mean.loc[key, col])

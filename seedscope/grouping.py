@@ -16,17 +16,31 @@ the corpus has them.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .explore import Explorer
-from .related import normalise_name
 
 #: The tag lists that hold concepts, as the page switch names them.
 CONCEPT_LISTS = {"themes": "Themes", "keywords": "Keywords"}
 CONCEPT_COLUMNS = ["list", "value_norm", "concept", "label", "broader", "steep"]
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_name(text: object) -> str:
+    """The form two signal names must share to be the same signal (the stand-in clusters).
+
+    Case, punctuation, hyphens and spacing are folded away ("AI-driven grids"
+    and "AI driven grids." meet); accents are kept, they tell French words apart.
+    """
+    if not isinstance(text, str):
+        return ""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 def _provisional_concepts(tags: pd.DataFrame) -> pd.DataFrame:

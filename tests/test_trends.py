@@ -17,12 +17,8 @@ import pytest
 from seedscope.explore import Explorer
 from seedscope.filters import FilterState
 from seedscope.grouping import concept_table, tag_concepts
-from seedscope.trends import (
-    compute_trends,
-    exclusion_note,
-    momentum_window,
-    score_momentum,
-)
+from seedscope.momentum import score_momentum
+from seedscope.trends import compute_trends, exclusion_note, momentum_window
 from tests.factories import doc
 from tests.trend_corpora import CorpusWithConcepts, quarterly_corpus, quarters
 

@@ -8,8 +8,9 @@ import streamlit as st
 
 from seedscope.emerging import emerging_signals, weak_signals
 from seedscope.fmt import count_label
+from seedscope.momentum import MIN_RATIO
 from seedscope.trend_figures import period_label, rising_figure
-from seedscope.trends import MIN_RATIO, PERIODS, compute_trends, exclusion_note
+from seedscope.trends import PERIODS, compute_trends, exclusion_note
 from ui import context, sidebar, state
 from ui.trends import (
     briefing_download,

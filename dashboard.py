@@ -97,6 +97,21 @@ pages = {
         icon=":material/health_and_safety:",
         url_path="health",
     ),
+    "trends": st.Page(
+        "pages/explore/trends.py",
+        title="Trends",
+        icon=":material/trending_up:",
+        url_path="trends",
+    ),
+    "coverage": st.Page(
+        "pages/explore/coverage.py",
+        title="Coverage",
+        icon=":material/radar:",
+        url_path="coverage",
+    ),
+    "draw": st.Page(
+        "pages/workshop/draw.py", title="Draw cards", icon=":material/casino:", url_path="draw"
+    ),
     "decks": st.Page(
         "pages/workshop/decks.py", title="Decks", icon=":material/style:", url_path="decks"
     ),
@@ -122,9 +137,18 @@ navigation = st.navigation(
     {
         "Explore": [
             pages[name]
-            for name in ("overview", "heatmaps", "signals", "documents", "vocabulary", "health")
+            for name in (
+                "overview",
+                "heatmaps",
+                "signals",
+                "trends",
+                "coverage",
+                "documents",
+                "vocabulary",
+                "health",
+            )
         ],
-        "Workshop": [pages["decks"], pages["present"], pages["participate"]],
+        "Workshop": [pages["draw"], pages["decks"], pages["present"], pages["participate"]],
     },
     position="sidebar",
 )

@@ -1,0 +1,94 @@
+"""Glue shared by the Trends, Coverage and Draw pages: clicks that filter or open,
+the briefing download, and a per-session memo of the last computation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from seedscope.briefing import build_briefing
+from seedscope.export import file_stem
+from seedscope.filters import FilterState
+
+from . import context, state
+
+T = TypeVar("T")
+
+
+def remember(name: str, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """The last result of ``compute`` for this session, reused while ``key`` is unchanged.
+
+    A page reruns on every click (a tab, a download, a drill-down) without
+    its inputs changing; this keeps those reruns from recomputing.
+    """
+    slot = f"_remember_{name}"
+    held = st.session_state.get(slot)
+    if held is not None and held[0] == key:
+        return held[1]  # type: ignore[no-any-return]
+    value = compute()
+    st.session_state[slot] = (key, value)
+    return value
+
+
+def widget_key(name: str, *parts: object) -> str:
+    """A key that changes with what a selectable table shows.
+
+    A table's selection outlives a filter change when its key stays the
+    same, and row 3 of the old table would then mean another row of the new
+    one; keyed by content, a selection only ever means what was clicked.
+    """
+    digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:10]
+    return f"{name}_{digest}"
+
+
+def filter_by_concept(current: FilterState, facet: str, concept: str) -> None:
+    """Filter every page by one concept (it replaces the facet's other values)."""
+    st.toast(f"Filtered by {facet[:-1]} “{concept}”", icon=":material/filter_alt:")
+    state.request_filters(current.with_changes(**{facet: (concept,)}))
+
+
+def open_signal(doc_id: str, position: int) -> None:
+    """Open a signal's drill-down on the Signals page."""
+    state.open_signal(f"{doc_id}:{int(position)}")
+    context.go("signals")
+
+
+def picked_row(event: object, frame: pd.DataFrame) -> pd.Series | None:
+    """The row a single-row selection points at, if any."""
+    selection = getattr(event, "selection", None)
+    rows = getattr(selection, "rows", None) if selection is not None else None
+    if not rows:
+        return None
+    index = rows[0]
+    return frame.iloc[index] if 0 <= index < len(frame) else None
+
+
+def briefing_download(ctx: context.Context, window_quarters: int, key: str) -> None:
+    """ "Download briefing": the current view as one self-contained HTML file, built on click."""
+    today = dt.date.today()
+    name = file_stem("briefing", ctx.choice.label, today.isoformat())
+
+    def html() -> bytes:
+        return build_briefing(
+            ctx.explorer,
+            ctx.state,
+            window_quarters=window_quarters,
+            today=today,
+            corpus_label=ctx.choice.label,
+        ).encode("utf-8")
+
+    st.download_button(
+        "Download briefing",
+        data=html,
+        file_name=f"{name}.html",
+        mime="text/html",
+        icon=":material/summarize:",
+        key=key,
+        on_click="ignore",
+        help="The current view (filters) as one HTML file that opens offline and prints on A4",
+    )

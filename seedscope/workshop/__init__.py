@@ -34,7 +34,7 @@ from .models import (
 )
 from .schema import schema_version
 from .stats import SPLIT_SD, SUMMARY_COLUMNS, ranking
-from .store import WorkshopStore
+from .store import DB_NAME, WorkshopStore
 from .validate import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -49,6 +49,7 @@ from .validate import (
 SCHEMA_VERSION = schema_version()
 
 __all__ = [
+    "DB_NAME",
     "JOIN_CODE_ALPHABET",
     "JOIN_CODE_LENGTH",
     "MAX_COMMENT_LENGTH",

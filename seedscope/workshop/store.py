@@ -16,6 +16,9 @@ from .decks import DeckStore
 from .export import ExportStore
 from .sessions import SessionStore
 
+#: The workshop database's file name in Seedscope's data folder.
+DB_NAME = "workshop.sqlite3"
+
 
 class WorkshopStore(DeckStore, SessionStore, SlideStore, ExportStore):
     """Decks, workshops, slides, devices and ratings in the SQLite file at ``path``.

@@ -18,11 +18,9 @@ import threading
 from pathlib import Path
 
 from ..models import StoreError
-from ..store import WorkshopStore
+from ..store import DB_NAME, WorkshopStore
 from .address import DEFAULT_ADDRESS, DEFAULT_PORT, public_url
 from .server import RoomServer
-
-DB_NAME = "workshop.sqlite3"
 
 
 def _default_db() -> Path:

@@ -89,7 +89,10 @@ def test_the_page_gives_a_device_cookie_once(room: Room) -> None:
     assert first.headers["X-Frame-Options"] == "DENY"
     again = phone.open_page(room.workshop.join_code)  # a re-scanned QR code
     assert again.headers.get("Set-Cookie") is None
-    for asset, kind in (("/static/participant.js", "javascript"), ("/static/participant.css", "css")):
+    for asset, kind in (
+        ("/static/participant.js", "javascript"),
+        ("/static/participant.css", "css"),
+    ):
         response = phone.request("GET", asset)
         assert response.status == 200 and kind in response.headers["Content-Type"]
 
@@ -138,11 +141,27 @@ def test_what_a_phone_is_told_holds_no_secret_and_no_result(room: Room) -> None:
     assert other.cookie is not None and other.cookie.split("=", 1)[1] not in text
     assert device_id(other.cookie.split("=", 1)[1]) not in text
     assert set(state) == {
-        "workshop", "code", "deck", "status", "stage", "index", "count", "signal", "earlier", "now"
-    }  # fmt: skip
+        "workshop",
+        "code",
+        "deck",
+        "status",
+        "stage",
+        "index",
+        "count",
+        "signal",
+        "earlier",
+        "now",
+    }
     assert set(state["signal"]) == {
-        "doc_id", "position", "index", "name", "description", "ten_year", "voting", "closes_at"
-    }  # fmt: skip
+        "doc_id",
+        "position",
+        "index",
+        "name",
+        "description",
+        "ten_year",
+        "voting",
+        "closes_at",
+    }
 
 
 # -- ratings ----------------------------------------------------------------------------
@@ -228,8 +247,12 @@ def test_requests_that_are_not_a_phones_rating_are_refused(room: Room) -> None:
     cases = [
         (None, {"Content-Type": "application/json"}, body, 403),  # no cookie: no voice
         (phone.cookie, {"Content-Type": "text/plain"}, body, 415),  # a plain form post
-        (phone.cookie, {"Content-Type": "application/json", "Origin": "http://evil.example"},
-         body, 403),  # fmt: skip
+        (
+            phone.cookie,
+            {"Content-Type": "application/json", "Origin": "http://evil.example"},
+            body,
+            403,
+        ),
         (phone.cookie, {"Content-Type": "application/json"}, b"{not json", 400),
         (phone.cookie, {"Content-Type": "application/json"}, b"[1, 2]", 400),
         (phone.cookie, {"Content-Type": "application/json"}, b" " * (MAX_BODY_BYTES + 1), 413),
@@ -239,7 +262,9 @@ def test_requests_that_are_not_a_phones_rating_are_refused(room: Room) -> None:
         stranger = Phone(room.url, cookie=cookie)
         assert stranger.request("POST", "/api/rate", payload, headers).status == status
     assert room.store.ratings(room.workshop.id) == []
-    assert phone.request("POST", "/api/rate", body, {"Content-Type": "application/json"}).status == 200
+    assert (
+        phone.request("POST", "/api/rate", body, {"Content-Type": "application/json"}).status == 200
+    )
 
 
 def test_every_route_a_participant_can_reach(room: Room) -> None:
@@ -328,7 +353,12 @@ def test_the_address_given_to_phones(monkeypatch) -> None:
     assert public_url().endswith(":8610")
     monkeypatch.setenv("SEEDSCOPE_ROOM_URL", "http://laptop.local:9000/")
     assert public_url() == "http://laptop.local:9000"
-    for url in ("http://127.0.0.1:8502", "http://localhost:8502", "http://0.0.0.0:1", "http://[::1]:2"):
+    for url in (
+        "http://127.0.0.1:8502",
+        "http://localhost:8502",
+        "http://0.0.0.0:1",
+        "http://[::1]:2",
+    ):
         assert is_loopback(url), url
     for url in ("http://192.168.1.20:8502", "http://laptop.local:8502"):
         assert not is_loopback(url), url

@@ -114,8 +114,8 @@ def room_warning(db: WorkshopStore) -> str | None:
         )
     if is_loopback(room_url(db)):
         return (
-            "Phones cannot open this address (it means the phone itself). Connect this "
-            "computer to the room's network, or set the address on the Decks page."
+            "Phones cannot open this address (it means the phone itself): connect to the "
+            "room's network, or set the address on the Decks page."
         )
     return None
 

@@ -50,7 +50,7 @@ if not db.is_presenter(workshop.id, key):
     st.stop()
 
 theme = slides.theme_name(st.query_params.get("theme", "light"))
-st.html(slides.css(theme, qr_vh=38 if workshop.on_opening else 22))
+st.html(slides.css(theme, qr_vh=38 if workshop.on_opening else 20))
 st.html(slides.presenter_script(), unsafe_allow_javascript=True)
 publish_missing(db, explorer, workshop, key)
 room = db.room(workshop.id)
@@ -143,7 +143,8 @@ with left:
 with side:
     with st.container(key="qr"):
         link = participant_link(db, workshop)
-        st.image(qr_png(link, scale=10), caption="Scan to join")
+        # PNG, not the default JPEG: a QR code must keep its sharp edges
+        st.image(qr_png(link, scale=10), caption="Scan to join", output_format="PNG")
     st.html(slides.join_panel(room_url(db), workshop.join_code, room_warning(db)))
     if not workshop.is_open:
         st.html('<div class="slide"><div class="badge closed">Workshop ended</div></div>')

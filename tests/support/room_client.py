@@ -60,8 +60,15 @@ class Phone:
     def open_page(self, code: str = "") -> Response:
         return self.request("GET", f"/?w={urllib.parse.quote(code)}" if code else "/")
 
-    def rate(self, workshop: str, signal: tuple[str, int], impact: object, likelihood: object,
-             comment: str | None = None, **extra: Any) -> Response:  # fmt: skip
+    def rate(
+        self,
+        workshop: str,
+        signal: tuple[str, int],
+        impact: object,
+        likelihood: object,
+        comment: str | None = None,
+        **extra: Any,
+    ) -> Response:
         payload = {
             "workshop": workshop,
             "doc_id": signal[0],
@@ -79,8 +86,9 @@ class Phone:
         )
 
     def events(self, code: str, timeout: float = 10.0) -> EventStream:
-        stream = EventStream(self._host, f"/api/events?w={urllib.parse.quote(code)}",
-                             self.cookie, timeout)  # fmt: skip
+        stream = EventStream(
+            self._host, f"/api/events?w={urllib.parse.quote(code)}", self.cookie, timeout
+        )
         self.streams.append(stream)
         return stream
 

@@ -168,7 +168,9 @@
     const element = $("signal-template").content.firstElementChild.cloneNode(true);
     element.dataset.key = keyOf(signal);
     element.dataset.signal = `${signal.doc_id}:${signal.position}`;
-    const entry = { element, signal, impact: null, likelihood: null, dirty: false, sending: false };
+    const entry = {
+      element, signal, impact: null, likelihood: null, dirty: false, sending: false, shown: null,
+    };
     for (const fieldset of element.querySelectorAll("fieldset.scale")) {
       const scale = fieldset.dataset.scale;
       const options = fieldset.querySelector(".options");
@@ -267,7 +269,9 @@
 
   function showStored(entry) {
     const rating = mine.get(keyOf(entry.signal));
-    if (!rating) return;
+    // nothing new (e.g. the echo of this tab's own rating): keep what the form says
+    if (!rating || rating.updated_at === entry.shown) return;
+    entry.shown = rating.updated_at;
     entry.impact = rating.impact;
     entry.likelihood = rating.likelihood;
     entry.element.querySelector("textarea.comment").value = rating.comment || "";
@@ -328,6 +332,7 @@
         return;
       }
       mine.set(keyOf(signal), body.rating);
+      entry.shown = body.rating.updated_at;
       entry.dirty = false;
       log("saved", { signal: `${signal.doc_id}:${signal.position}`, ms: performance.now() - started });
       const item = entry.element.closest("details.earlier");

@@ -395,6 +395,7 @@ def test_a_workshop_from_the_first_scan_to_the_thank_you(contexts, room: Room) -
 
     # -- the results slide, then the end (with a confirmation) and a reopen ----------------
     press(projector, "ArrowRight")
+    expect(projector.locator(".progress").first).to_have_text("3 / 3")
     press(projector, "ArrowRight")
     expect(projector.locator('.slide[data-slide="closing"]')).to_be_visible()
     matrix = projector.locator('.st-key-results_matrix [data-testid="stPlotlyChart"]')
@@ -563,8 +564,15 @@ def test_a_room_server_restart_mid_slide_loses_nothing(contexts, room: Room) -> 
 # -- 5: the projector fits and reads, in both themes, at 1920×1080 and 1280×720 ------------
 
 
-@pytest.mark.parametrize("viewport", [PROJECTOR, SMALL_PROJECTOR], ids=["1080p", "720p"])
-def test_the_projector_fits_and_reads_in_both_themes(contexts, room: Room, viewport) -> None:
+def assert_readable(page: Page, background: str) -> None:
+    slide = page.locator('.slide[data-slide="signal"]')
+    expect(slide).to_have_css("background-color", background)
+    for element in (slide_title(page), slide.locator(".block .text").first):
+        assert contrast(style(element, "color"), background) >= MIN_CONTRAST
+
+
+def test_the_projector_fits_and_reads_in_both_themes_and_sizes(contexts, room: Room) -> None:
+    """1920×1080 and 1280×720, light and dark: long texts, a signal, the results."""
     long_text = SlideText(
         "Water rationing becomes the summer norm",
         LONG,
@@ -577,53 +585,60 @@ def test_the_projector_fits_and_reads_in_both_themes(contexts, room: Room, viewp
     )
     room.store.publish_slides(room.workshop.id, room.key, {SIGNAL_C: long_text})
     room.go_to(2)
-    page = presenter(contexts, room, viewport)
+    page = presenter(contexts, room, PROJECTOR)
     expect(slide_title(page)).to_have_text(long_text.name)
-    slide = page.locator('.slide[data-slide="signal"]')
-    for theme, background in (("light", "rgb(255, 255, 255)"), ("dark", "rgb(13, 17, 23)")):
-        if theme == "dark":
-            page.locator(".st-key-dark_theme label").click()
-        expect(slide).to_have_css("background-color", background)
-        for element in (slide_title(page), slide.locator(".block .text").first):
-            assert contrast(style(element, "color"), background) >= MIN_CONTRAST
-        screenshot(page, f"workshop-long-{theme}-{viewport['height']}")
-        assert_fits(page, viewport)
+    light, dark = "rgb(255, 255, 255)", "rgb(13, 17, 23)"
+    assert_readable(page, light)
+    assert_fits(page, PROJECTOR)
+    page.locator(".st-key-dark_theme label").click()
+    assert_readable(page, dark)
+    assert_fits(page, PROJECTOR)
+    screenshot(page, "workshop-long-dark-1080")
     # the theme is in the address: a reload keeps it
     expect(page).to_have_url(re.compile(r"[?&]theme=dark"))
     page.reload()
     wait_for_app(page)
     expect(page.get_by_role("switch", name="Dark")).to_be_checked()
-    expect(slide).to_have_css("background-color", "rgb(13, 17, 23)")
+    assert_readable(page, dark)
+    page.set_viewport_size(SMALL_PROJECTOR)
+    assert_fits(page, SMALL_PROJECTOR)
+    page.locator(".st-key-dark_theme label").click()
+    assert_readable(page, light)
+    assert_fits(page, SMALL_PROJECTOR)
+    screenshot(page, "workshop-long-light-720")
 
-    room.go_to(0)  # an ordinary signal: the back row's sizes at full HD
-    page.reload()
-    wait_for_app(page)
+    # an ordinary signal: fits at 720p, the back row's sizes at full HD
+    press(page, "PageUp")
+    expect(slide_title(page)).to_have_text(SIGNAL_B_NAME)
+    press(page, "PageUp")
     expect(slide_title(page)).to_have_text(SIGNAL_A_NAME)
-    if viewport == PROJECTOR:
-        assert px(slide_title(page)) >= MIN_TITLE_PX
-        assert px(page.locator(".slide .block .text").first) >= MIN_BODY_PX
-    assert_fits(page, viewport)
+    assert_fits(page, SMALL_PROJECTOR)
+    page.set_viewport_size(PROJECTOR)
+    assert px(slide_title(page)) >= MIN_TITLE_PX
+    assert px(page.locator(".slide .block .text").first) >= MIN_BODY_PX
+    assert_fits(page, PROJECTOR)
 
     # the results: two signals rated exactly alike must not hide each other's numbers
-    for n in range(12):
-        who = f"device-{n:030d}"
-        room.store.rate(room.workshop.id, who, *SIGNAL_A, 3, 3)
-    room.go_to(1)
-    room.store.rate(room.workshop.id, "device-" + "9" * 30, *SIGNAL_B, 3, 3)
     room.go_to(3)
+    for n in range(12):
+        room.store.rate(room.workshop.id, f"device-{n:030d}", *SIGNAL_A, 3, 3)
+    room.store.rate(room.workshop.id, "device-" + "9" * 30, *SIGNAL_B, 3, 3)
     page.reload()
     wait_for_app(page)
     matrix = page.locator('.st-key-results_matrix [data-testid="stPlotlyChart"]')
     expect(matrix.locator("path.point")).to_have_count(2, timeout=LIVE_MS)
-    labels = matrix.locator("g.textpoint text").evaluate_all(
-        "(texts) => texts.map((t) => { const b = t.getBoundingClientRect();"
-        " return [b.left, b.top, b.right, b.bottom]; })"
-    )
-    for i, a in enumerate(labels):
-        for b in labels[i + 1 :]:
-            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
-            assert apart, f"overlapping labels {a} {b}"
-    assert_fits(page, viewport)
+    for viewport in (PROJECTOR, SMALL_PROJECTOR):
+        page.set_viewport_size(viewport)
+        labels = matrix.locator("g.textpoint text").evaluate_all(
+            "(texts) => texts.map((t) => { const b = t.getBoundingClientRect();"
+            " return [b.left, b.top, b.right, b.bottom]; })"
+        )
+        assert len(labels) == 2
+        for i, a in enumerate(labels):
+            for b in labels[i + 1 :]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, f"overlapping labels {a} {b}"
+        assert_fits(page, viewport)
     assert_no_errors(page)
 
 

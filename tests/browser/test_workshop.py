@@ -650,8 +650,16 @@ def test_the_report_opens_offline_and_prints_on_a4(contexts, room: Room, tmp_pat
     room.store.rate(room.workshop.id, "p" * 40, *SIGNAL_A, 5, 4, "<script>alert(1)</script>")
     room.store.rate(room.workshop.id, "q" * 40, *SIGNAL_A, 1, 2, None)
     room.store.set_notes(room.workshop.id, room.key, SIGNAL_A, "Half the room saw it coming.")
+    # the facilitator downloads it from the Decks page
+    decks = presenter(contexts, room)
+    decks.goto(f"{room.site.dashboard.url}/decks?deck={room.workshop.deck_id}")
+    wait_for_app(decks)
+    with decks.expect_download() as download:
+        decks.locator(f".st-key-dl_h_{room.workshop.id} button:visible").click()
+    assert download.value.suggested_filename == f"workshop-{room.workshop.join_code}.html"
     report = tmp_path / "report.html"
-    report.write_text(workshop_report(room.store, room.workshop.id), encoding="utf-8")
+    download.value.save_as(report)
+    assert report.read_text(encoding="utf-8") == workshop_report(room.store, room.workshop.id)
     context = contexts({"width": 900, "height": 1200})
     context.route(
         "**/*",

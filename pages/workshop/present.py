@@ -112,7 +112,7 @@ def live_matrix() -> None:
             config={"displayModeBar": False},
         )
     with names:
-        st.html(slides.ranking_panel(ranking(summary).head(8)))
+        st.html(slides.ranking_panel(ranking(summary), shown=12))
         points = event.selection.points if event and event.selection else []
         if points:
             doc_id, position = points[0]["customdata"][0], int(points[0]["customdata"][1])

@@ -132,5 +132,7 @@ def comments_panel(comments: Sequence[str], hidden: int = 0) -> str:
     return render("comments.html", comments=list(comments), hidden=hidden)
 
 
-def ranking_panel(ranking: pd.DataFrame) -> str:
-    return render("ranking.html", rows=list(ranking.itertuples()))
+def ranking_panel(ranking: pd.DataFrame, shown: int = 12) -> str:
+    """The first ``shown`` rated signals by rank, and how many more there are."""
+    rows = list(ranking.itertuples())
+    return render("ranking.html", rows=rows[:shown], more=max(len(rows) - shown, 0))

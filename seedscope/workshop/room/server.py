@@ -114,9 +114,10 @@ class RoomServer(ThreadingHTTPServer):
             self.server_close()
 
     def stop(self) -> None:
-        """Stop from another thread: streams end, the serving loop returns."""
+        """Stop from another thread: streams end, the loop returns, the port is free again."""
         self.hub.stop()
         self.shutdown()
+        self.server_close()
 
 
 class RoomHandler(BaseHTTPRequestHandler):

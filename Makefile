@@ -1,5 +1,6 @@
 # Seedscope: the two commands of the README, and a few helpers.
-#   make run    serve the dashboard on the bundled seeds/ (first run sets up .venv)
+#   make run    serve the dashboard on the bundled seeds/ and the workshop room server
+#               (first run sets up .venv)
 #   make test   the layer contracts, the type check, then the whole test suite
 #               (installs test tools and Debian's chromium if missing)
 #   make bench  run the benchmarks in bench/ (by hand; not part of the tests);

@@ -15,7 +15,7 @@ import sys
 import streamlit as st
 
 from loaders import CacheError, SeedsError
-from ui import context, corpus, sidebar, state, uploads_panel, workshop
+from ui import context, corpus, facilitator, sidebar, state, uploads_panel, workshop
 
 LOG = logging.getLogger("seedscope")
 
@@ -33,6 +33,10 @@ def arguments() -> argparse.Namespace:
 st.set_page_config(
     page_title="Seedscope", page_icon="🌱", layout="wide", initial_sidebar_state="expanded"
 )
+# Nothing of the corpus, decks or ratings is read before the facilitator is recognised.
+if not facilitator.admitted():
+    facilitator.lock()
+    st.stop()
 state.seed_from_url()
 state.apply_pending()
 args = arguments()
@@ -115,19 +119,13 @@ pages = {
     "decks": st.Page(
         "pages/workshop/decks.py", title="Decks", icon=":material/style:", url_path="decks"
     ),
-    # reached by their links only: the presenter's carries a secret key
+    # reached by its link only, which carries a secret key; participants never
+    # reach the dashboard: their page is the room server's (seedscope.workshop.room)
     "present": st.Page(
         "pages/workshop/present.py",
         title="Present",
         icon=":material/slideshow:",
         url_path="present",
-        visibility="hidden",
-    ),
-    "participate": st.Page(
-        "pages/workshop/participate.py",
-        title="Participate",
-        icon=":material/smartphone:",
-        url_path="participate",
         visibility="hidden",
     ),
 }
@@ -148,12 +146,12 @@ navigation = st.navigation(
                 "health",
             )
         ],
-        "Workshop": [pages["draw"], pages["decks"], pages["present"], pages["participate"]],
+        "Workshop": [pages["draw"], pages["decks"], pages["present"]],
     },
     position="sidebar",
 )
-# The projector and the phones get the page alone: no filters, no sidebar,
-# and they own their URL (workshop id, key, participant token).
+# The projector gets the page alone: no filters, no sidebar, and it owns its
+# URL (workshop id, key, theme).
 in_room = navigation.url_path in workshop.ROOM_PAGES
 
 

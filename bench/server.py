@@ -157,8 +157,12 @@ def start_server(
     full_env = dict(os.environ)
     full_env.pop("SEEDSCOPE_SEEDS", None)
     full_env.pop("SEEDSCOPE_CACHE", None)
+    full_env.pop("SEEDSCOPE_FACILITATOR_TOKEN", None)  # a test that wants the gate sets it
     full_env["SEEDSCOPE_DATA"] = str(data)
     full_env["PYTHONUNBUFFERED"] = "1"
+    # ui.serve starts the workshop's room server unless told not to; tests that
+    # need one start their own (on a free port) and pass SEEDSCOPE_ROOM_PORT
+    full_env.setdefault("SEEDSCOPE_ROOM", "off")
     full_env.update(env or {})
 
     port = free_port()

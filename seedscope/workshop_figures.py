@@ -7,6 +7,7 @@ large fonts, few elements, readable on a projector in light or dark themes.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,46 +47,113 @@ def room_style(figure: go.Figure, theme: str = "light", font_size: int = 20) -> 
         gridcolor="rgba(128,128,128,0.25)",
     )
     figure.update_traces(textfont={"size": font_size, "color": text}, selector={"type": "bar"})
-    figure.update_traces(textfont={"size": font_size, "color": text}, selector={"type": "scatter"})
+    # scatter labels sit inside the matrix's markers: their colour is the marker's business
+    figure.update_traces(textfont={"size": font_size}, selector={"type": "scatter"})
     return figure
 
 
-def matrix_figure(summary: pd.DataFrame, *, font_size: int = 18, height: int = 560) -> go.Figure:
-    """One point per rated signal at (mean likelihood, mean impact), sized by ratings.
+#: Markers closer than this (in score units) are nudged apart for display: on a
+#: 460 px chart a score unit is about 75 px, so two numbers never touch.
+MIN_GAP = 0.35
+_NUDGE_STEP = 0.15
+_DIRECTIONS = [(math.cos(a), math.sin(a)) for a in (i * math.pi / 4 for i in range(8))]
+MARKER = "#1f6f8b"
+SPLIT_MARKER = "#e07a1f"
 
-    ``summary`` needs columns doc_id, position, label, ratings, impact_mean,
-    likelihood_mean; customdata carries [doc_id, position] so a click can
-    open the signal's comments.
+
+def matrix_positions(summary: pd.DataFrame) -> list[tuple[float, float]]:
+    """Where each rated signal's marker is drawn: at its means, nudged off its neighbours.
+
+    Rows in ``summary`` order (rated signals only). Two signals the room rated
+    alike would otherwise hide one another; the nudge is the smallest step of a
+    spiral around the true point, so no marker strays far (hover shows the
+    true means).
+    """
+    rated = summary[summary["ratings"] > 0]
+    placed: list[tuple[float, float]] = []
+    for x0, y0 in zip(rated["likelihood_mean"], rated["impact_mean"], strict=True):
+        point = (float(x0), float(y0))
+        ring = 0
+        while any(math.dist(point, other) < MIN_GAP for other in placed):
+            ring += 1
+            candidates = [
+                (
+                    min(max(x0 + dx * _NUDGE_STEP * ring, 0.6), 5.4),
+                    min(max(y0 + dy * _NUDGE_STEP * ring, 0.6), 5.4),
+                )
+                for dx, dy in _DIRECTIONS
+            ]
+            free = [c for c in candidates if all(math.dist(c, o) >= MIN_GAP for o in placed)]
+            if free:
+                point = free[0]
+        placed.append(point)
+    return placed
+
+
+def matrix_figure(summary: pd.DataFrame, *, font_size: int = 18, height: int = 560) -> go.Figure:
+    """Impact × likelihood: one numbered marker per rated signal, with the room's spread.
+
+    ``summary`` is a store summary (doc_id, position, name, ratings, means,
+    SDs, rank, split). The number in a marker is the signal's rank, so labels
+    never collide: names are in the ranking beside the chart. Error bars show
+    the standard deviation of each axis; signals the room split on are orange.
+    ``customdata`` carries [doc_id, position] so a click can open comments.
     """
     rated = summary[summary["ratings"] > 0]
     figure = go.Figure()
-    figure.add_shape(
-        type="line", x0=3, x1=3, y0=0.5, y1=5.5, line={"dash": "dot", "width": 1}, opacity=0.4
-    )
-    figure.add_shape(
-        type="line", x0=0.5, x1=5.5, y0=3, y1=3, line={"dash": "dot", "width": 1}, opacity=0.4
-    )
+    for x0, x1, y0, y1 in ((3, 3, 0.5, 5.5), (0.5, 5.5, 3, 3)):
+        figure.add_shape(
+            type="line", x0=x0, x1=x1, y0=y0, y1=y1, line={"dash": "dot", "width": 1}, opacity=0.4
+        )
     if len(rated):
         largest = max(int(rated["ratings"].max()), 1)
-        labels = [html.escape(str(label)) for label in rated["label"]]
+        positions = matrix_positions(summary)
+        names = [html.escape(str(name)) for name in rated["name"]]
         figure.add_trace(
             go.Scatter(
-                x=rated["likelihood_mean"],
-                y=rated["impact_mean"],
+                x=[x for x, _ in positions],
+                y=[y for _, y in positions],
                 mode="markers+text",
-                text=[label if len(label) <= 28 else label[:27] + "…" for label in labels],
-                textposition="top center",
-                textfont={"size": font_size},
+                text=[str(rank) for rank in rated["rank"]],
+                textposition="middle center",
+                textfont={"size": font_size, "color": "#ffffff"},
+                error_x={
+                    "type": "data",
+                    "array": rated["likelihood_sd"],
+                    "thickness": 1.5,
+                    "width": 0,
+                    "color": "rgba(128,128,128,0.7)",
+                },
+                error_y={
+                    "type": "data",
+                    "array": rated["impact_sd"],
+                    "thickness": 1.5,
+                    "width": 0,
+                    "color": "rgba(128,128,128,0.7)",
+                },
                 marker={
-                    "size": [18 + 42 * (n / largest) ** 0.5 for n in rated["ratings"]],
-                    "color": "#1f6f8b",
-                    "opacity": 0.8,
+                    "size": [26 + 20 * (n / largest) ** 0.5 for n in rated["ratings"]],
+                    "color": [SPLIT_MARKER if split else MARKER for split in rated["split"]],
+                    "opacity": 0.92,
                     "line": {"width": 2, "color": "#ffffff"},
                 },
-                customdata=rated[["doc_id", "position", "ratings"]].to_numpy(),
+                customdata=list(
+                    zip(
+                        rated["doc_id"],
+                        rated["position"],
+                        names,
+                        rated["ratings"],
+                        rated["impact_mean"],
+                        rated["impact_sd"],
+                        rated["likelihood_mean"],
+                        rated["likelihood_sd"],
+                        strict=True,
+                    )
+                ),
                 hovertemplate=(
-                    "<b>%{text}</b><br>impact %{y:.1f} · likelihood %{x:.1f}"
-                    "<br>%{customdata[2]} ratings<extra></extra>"
+                    "<b>%{customdata[2]}</b><br>impact %{customdata[4]:.1f} ± %{customdata[5]:.1f}"
+                    " · likelihood %{customdata[6]:.1f} ± %{customdata[7]:.1f}"
+                    "<br>%{customdata[3]} ratings<extra></extra>"
                 ),
             )
         )
@@ -95,10 +163,11 @@ def matrix_figure(summary: pd.DataFrame, *, font_size: int = 18, height: int = 5
         "tickfont": {"size": font_size},
         "zeroline": False,
         "showgrid": False,
+        "fixedrange": True,
     }
     figure.update_layout(
         height=height,
-        margin={"l": 70, "r": 30, "t": 30, "b": 70},
+        margin={"l": 70, "r": 20, "t": 20, "b": 60},
         showlegend=False,
         font={"size": font_size},
         clickmode="event+select",

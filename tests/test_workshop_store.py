@@ -1,7 +1,7 @@
 """The workshop store: decks, live workshops and ratings in a real SQLite file.
 
-These tests stay light on imports on purpose: the concurrency test spawns 50
-processes that each import this module.
+The concurrency tests run their crowd through ``tests/support/workshop_crowd.py``,
+whose processes import only the store.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-import multiprocessing
 import re
 import sqlite3
-import threading
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,13 +20,19 @@ import pytest
 from seedscope.filters import SignalRef
 from seedscope.workshop import (
     JOIN_CODE_ALPHABET,
+    SCHEMA_VERSION,
     Deck,
     NotFound,
     RatingRefused,
+    SlideText,
     StoreError,
     Workshop,
     WorkshopStore,
+    device_id,
+    schema,
 )
+from tests.conftest import ROOT
+from tests.support import workshop_crowd as crowd_script
 
 SIGNALS = [("ai-energy", 0), ("ai-energy", 1), ("water", 0), ("water", 3), ("cities", 2)]
 ALICE = "alice-phone-0000000001"
@@ -40,9 +46,10 @@ def store(tmp_path: Path) -> WorkshopStore:
 
 @pytest.fixture
 def live(store: WorkshopStore) -> tuple[WorkshopStore, Workshop, str]:
+    """A workshop on the results slide: every signal has been presented and can be rated."""
     deck = store.create_deck("Energy futures", "seeds", SIGNALS)
     workshop, key = store.start_workshop(deck.id)
-    return store, workshop, key
+    return store, store.set_current(workshop.id, key, len(SIGNALS)), key
 
 
 def raw(path: Path, sql: str, *params: object) -> list[tuple]:
@@ -62,7 +69,8 @@ def test_new_store_creates_folders_and_a_wal_database(tmp_path: Path) -> None:
     WorkshopStore(path)
     assert path.is_file()
     assert raw(path, "PRAGMA journal_mode") == [("wal",)]
-    assert raw(path, "PRAGMA user_version") == [(1,)]
+    assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert len(schema.MIGRATIONS) == SCHEMA_VERSION
 
 
 def test_reopening_keeps_the_schema_and_data(tmp_path: Path) -> None:
@@ -70,7 +78,7 @@ def test_reopening_keeps_the_schema_and_data(tmp_path: Path) -> None:
     deck = WorkshopStore(path).create_deck("One", "seeds")
     again = WorkshopStore(path)
     assert again.get_deck(deck.id) == deck
-    assert raw(path, "PRAGMA user_version") == [(1,)]
+    assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
 def test_corrupt_file_is_a_clear_error_naming_it(tmp_path: Path) -> None:
@@ -106,6 +114,95 @@ def test_a_closed_store_refuses_use(store: WorkshopStore) -> None:
         store.create_deck("One", "seeds")
     with pytest.raises(StoreError, match="closed"):
         store.list_decks()
+
+
+# -- migrations ---------------------------------------------------------------------
+
+
+def rated_store(path: Path) -> tuple[WorkshopStore, Workshop]:
+    store = WorkshopStore(path)
+    deck = store.create_deck("Energy", "seeds", SIGNALS)
+    workshop, key = store.start_workshop(deck.id)
+    workshop = store.set_current(workshop.id, key, len(SIGNALS))
+    for n, (doc_id, position) in enumerate(SIGNALS):
+        store.rate(workshop.id, ALICE, doc_id, position, n % 5 + 1, 5 - n % 5, f"a{n}")
+        store.rate(workshop.id, BOB, doc_id, position, 5 - n % 5, n % 5 + 1, None)
+    return store, workshop
+
+
+def test_an_added_migration_keeps_every_rating(tmp_path: Path, monkeypatch) -> None:
+    """A file made by this schema, with ratings, opens after a new migration: all intact."""
+    path = tmp_path / "w.sqlite"
+    store, workshop = rated_store(path)
+    before = store.ratings(workshop.id)
+    assert len(before) == 2 * len(SIGNALS)
+
+    added = "ALTER TABLE ratings ADD COLUMN mood TEXT; CREATE TABLE later_things (x INTEGER)"
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, added])
+    monkeypatch.setattr(schema, "OUR_TABLES", schema.OUR_TABLES | {"later_things"})
+    reopened = WorkshopStore(path)
+    assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]
+    assert reopened.ratings(workshop.id) == before
+    assert "mood" in {row[1] for row in raw(path, "PRAGMA table_info(ratings)")}
+    assert reopened.get_workshop(workshop.id) == workshop
+
+
+def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "w.sqlite"
+    store, workshop = rated_store(path)
+    before = store.ratings(workshop.id)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM ratings")
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
+    with pytest.raises(RuntimeError, match="on fire"):
+        WorkshopStore(path)
+    assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:-1])
+    assert WorkshopStore(path).ratings(workshop.id) == before
+
+
+def test_a_first_version_database_is_migrated_with_every_rating(tmp_path: Path) -> None:
+    """Files from Seedscope's first store (schema 1, raw tokens) open with all ratings."""
+    path = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(schema.MIGRATIONS[0])
+    conn.executescript(
+        """
+        INSERT INTO decks VALUES ('deck1', 'Old deck', 'seeds', '2025-01-01', '2025-01-01');
+        INSERT INTO deck_signals VALUES ('deck1', 0, 'water', 0), ('deck1', 1, 'cities', 2);
+        INSERT INTO workshops VALUES ('ws1', 'deck1', 'ABCDEF', 'x', 1, 'open', '2025-01-01', NULL);
+        PRAGMA user_version = 1;
+        """
+    )
+    old = [
+        (ALICE, "water", 0, 5, 4, "Big deal", "2025-01-01T10:00"),
+        (BOB, "water", 0, 2, 1, None, "2025-01-01T10:01"),
+        (ALICE, "cities", 2, 3, 3, "=SUM(A1)", "2025-01-01T10:02"),
+    ]
+    conn.executemany(
+        "INSERT INTO ratings VALUES ('ws1', ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, row[-1]) for row in old],
+    )
+    conn.commit()
+    conn.close()
+
+    store = WorkshopStore(path)
+    assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    kept = {
+        (r.participant, r.doc_id, r.position): (r.impact, r.likelihood, r.comment, r.created_at)
+        for r in store.ratings("ws1")
+    }
+    assert kept == {
+        (device_id(who), doc, pos): (impact, likelihood, comment, at)
+        for who, doc, pos, impact, likelihood, comment, at in old
+    }
+    # the raw tokens are gone from the file; each former phone is one joined device
+    assert not any(ALICE in str(cell) for row in raw(path, "SELECT * FROM ratings") for cell in row)
+    assert store.device_count("ws1") == 2
+    assert store.get_workshop("ws1").current == 1  # type: ignore[union-attr]
 
 
 # -- decks --------------------------------------------------------------------------
@@ -197,10 +294,12 @@ def test_move_signal(store: WorkshopStore) -> None:
 
 
 def test_delete_deck_cascades_to_workshops_and_ratings(live) -> None:
-    store, workshop, _key = live
+    store, workshop, key = live
     other = store.create_deck("Keep me", "seeds", SIGNALS[:1])
-    kept, _ = store.start_workshop(other.id)
+    kept, kept_key = store.start_workshop(other.id)
+    store.set_current(kept.id, kept_key, 0)
     store.rate(kept.id, ALICE, *SIGNALS[0], 3, 3)
+    store.close_voting(workshop.id, key, SIGNALS[1])
     store.rate(workshop.id, ALICE, *SIGNALS[0], 4, 2)
     assert store.delete_deck(workshop.deck_id) is True
     assert store.delete_deck(workshop.deck_id) is False
@@ -211,6 +310,8 @@ def test_delete_deck_cascades_to_workshops_and_ratings(live) -> None:
         ("deck_signals", "deck_id", workshop.deck_id),
         ("workshops", "deck_id", workshop.deck_id),
         ("ratings", "workshop_id", workshop.id),
+        ("devices", "workshop_id", workshop.id),
+        ("slides", "workshop_id", workshop.id),
     ]:
         sql = f"SELECT count(*) FROM {table} WHERE {column} = ?"
         assert raw(store.path, sql, value) == [(0,)], table
@@ -221,8 +322,9 @@ def test_delete_deck_cascades_to_workshops_and_ratings(live) -> None:
 # -- workshops ----------------------------------------------------------------------
 
 
-def test_start_workshop(live) -> None:
-    store, workshop, key = live
+def test_start_workshop(store: WorkshopStore) -> None:
+    deck = store.create_deck("Energy futures", "seeds", SIGNALS)
+    workshop, key = store.start_workshop(deck.id)
     assert workshop.status == "open" and workshop.is_open
     assert workshop.current == -1 and workshop.on_opening  # the room sees the join slide first
     assert workshop.current_signal is None
@@ -256,16 +358,16 @@ def test_join_codes_are_unique_among_open_workshops(store: WorkshopStore, monkey
     assert len(codes) == 40
 
     # Force collisions: the generator first repeats an open workshop's code.
-    import seedscope.workshop as module
+    from seedscope.workshop import validate
 
     first, key = store.start_workshop(deck.id)
     draws = iter([first.join_code, first.join_code, "ZZZZZZ"])
-    monkeypatch.setattr(module, "_join_code", lambda: next(draws))
+    monkeypatch.setattr(validate, "new_join_code", lambda: next(draws))
     second, _ = store.start_workshop(deck.id)
     assert second.join_code == "ZZZZZZ"
     # Once closed, a code may be given out again.
     store.close_workshop(first.id, key)
-    monkeypatch.setattr(module, "_join_code", lambda: first.join_code)
+    monkeypatch.setattr(validate, "new_join_code", lambda: first.join_code)
     third, _ = store.start_workshop(deck.id)
     assert third.join_code == first.join_code
     assert store.find_by_join_code(first.join_code) == third
@@ -491,8 +593,10 @@ def test_tally(live) -> None:
     assert tally["likelihood"] == {1: 1, 2: 0, 3: 0, 4: 2, 5: 0}
     assert tally["impact_mean"] == pytest.approx(4.0)
     assert tally["likelihood_mean"] == pytest.approx(3.0)
+    assert tally["impact_sd"] == pytest.approx((2 / 3) ** 0.5)
+    assert tally["likelihood_sd"] == pytest.approx(2**0.5)
     nobody = store.tally(workshop.id, "cities", 2)
-    assert nobody["count"] == 0 and nobody["impact_mean"] is None
+    assert nobody["count"] == 0 and nobody["impact_mean"] is None and nobody["impact_sd"] is None
     assert nobody["impact"] == dict.fromkeys(range(1, 6), 0)
 
 
@@ -500,17 +604,6 @@ def test_ratings_frame_and_summary(live) -> None:
     store, workshop, _ = live
     rate_room(store, workshop)
     frame = store.ratings_frame(workshop.id)
-    assert list(frame.columns) == [
-        "workshop_id",
-        "participant",
-        "doc_id",
-        "position",
-        "impact",
-        "likelihood",
-        "comment",
-        "created_at",
-        "updated_at",
-    ]
     assert len(frame) == 4
     # deck order: ("ai-energy", 1) comes before ("water", 0)
     assert list(zip(frame.doc_id, frame.position, frame.participant, strict=True)) == [
@@ -521,36 +614,33 @@ def test_ratings_frame_and_summary(live) -> None:
     ]
 
     summary = store.summary(workshop.id)
-    assert list(summary.columns) == [
-        "doc_id",
-        "position",
-        "ratings",
-        "impact_mean",
-        "likelihood_mean",
-        "impact_sd",
-        "likelihood_sd",
-        "comments",
-    ]
     assert list(zip(summary.doc_id, summary.position, strict=True)) == SIGNALS
     water = summary.iloc[2]
     assert (water.ratings, water.comments) == (3, 2)
     assert water.impact_mean == pytest.approx(4.0)
     assert water.impact_sd == pytest.approx((2 / 3) ** 0.5)  # the room's own spread
+    assert water.priority == pytest.approx(4.0 * 3.0)
     assert summary.iloc[1].impact_sd == 0.0  # one rating: no spread
     assert summary.iloc[0].ratings == 0 and math.isnan(summary.iloc[0].impact_mean)
+    # water (4 × 3 = 12) ranks before ai-energy:1 (1 × 2 = 2); unrated signals have no rank
+    assert summary.loc[2, "rank"] == 1 and summary.loc[1, "rank"] == 2
+    assert summary["rank"].isna().tolist() == [True, False, False, True, True]
+    assert summary.name.tolist() == [f"{d}:{p}" for d, p in SIGNALS]  # no text published
 
     empty = store.summary("missing")
     assert list(empty.columns) == list(summary.columns) and empty.empty
     assert store.ratings_frame("missing").empty
 
 
-def test_csv_exports(live) -> None:
-    store, workshop, _ = live
+def test_csv_exports_carry_names_and_no_tokens(live) -> None:
+    store, workshop, key = live
+    store.publish_slides(workshop.id, key, {("water", 0): SlideText("Rivers run dry")})
     rate_room(store, workshop)
     store.rate(workshop.id, BOB, "cities", 2, 2, 2, 'Café, naïve "quote" <b>x</b>')
     data = store.ratings_csv(workshop.id)
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    text = data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 5
     assert {r["comment"] for r in rows} == {
         "Big deal",
@@ -558,11 +648,17 @@ def test_csv_exports(live) -> None:
         "'=HYPERLINK(1)",  # a formula-looking comment cannot run in a spreadsheet
         'Café, naïve "quote" <b>x</b>',
     }
-    summary = store.summary_csv(workshop.id)
-    assert summary.startswith(b"\xef\xbb\xbf")
-    lines = list(csv.reader(io.StringIO(summary.decode("utf-8-sig"))))
-    assert lines[0][:3] == ["doc_id", "position", "ratings"]
-    assert len(lines) == 1 + len(SIGNALS)
+    assert {r["deck"] for r in rows} == {"Energy futures"}
+    assert [r["signal"] for r in rows if r["doc_id"] == "water"] == ["Rivers run dry"] * 3
+    # participants are P1, P2, … in the order they joined: no token, no hash
+    assert {r["participant"] for r in rows} == {"P1", "P2", "P3"}
+    for secret in (ALICE, BOB, device_id(ALICE), "carol-phone"):
+        assert secret not in text
+
+    summary = list(csv.DictReader(io.StringIO(store.summary_csv(workshop.id).decode("utf-8-sig"))))
+    assert [row["signal"] for row in summary][2] == "Rivers run dry"
+    assert summary[2]["rank"] == "1" and summary[2]["ratings"] == "3"
+    assert len(summary) == len(SIGNALS)
 
 
 # -- restart ------------------------------------------------------------------------
@@ -593,138 +689,83 @@ def test_everything_survives_a_restart(tmp_path: Path) -> None:
 
 # -- concurrency --------------------------------------------------------------------
 
-PARTICIPANTS = 50
-CONC_SIGNALS = [(f"doc-{i}", i) for i in range(5)]
+PROCESSES = 6
+THREADS = 10  # participants per process: 60 in all, each on its own connection
 
 
-def token(n: int) -> str:
-    return f"participant-{n:08d}"
-
-
-def final_scores(n: int, signal_index: int) -> tuple[int, int]:
-    """What participant ``n`` ends up saying about a signal (distinct per person)."""
-    return (n + signal_index) % 5 + 1, (n * 3 + signal_index) % 5 + 1
-
-
-def changes_mind(n: int) -> bool:
-    return n % 3 == 0
-
-
-def participant_session(
-    path: str, workshop_id: str, n: int, barrier: threading.Barrier | None
-) -> None:
-    """One phone: rate every signal; some rate twice more before settling."""
-    store = WorkshopStore(Path(path))
-    if barrier is not None:
-        barrier.wait(timeout=60)
-    rounds = 3 if changes_mind(n) else 1
-    for attempt in range(rounds):
-        for index, (doc_id, position) in enumerate(CONC_SIGNALS):
-            impact, likelihood = final_scores(n, index)
-            if attempt < rounds - 1:  # earlier opinions, later overwritten
-                impact, likelihood = 6 - impact, (likelihood + attempt) % 5 + 1
-            comment = f"p{n} s{index} try {attempt}"
-            store.rate(workshop_id, token(n), doc_id, position, impact, likelihood, comment)
-
-
-def _process_main(path: str, workshop_id: str, n: int, barrier) -> None:
-    participant_session(path, workshop_id, n, barrier)
-
-
-def assert_room_counted_exactly(store: WorkshopStore, workshop_id: str) -> None:
+def assert_room_counted_exactly(store: WorkshopStore, workshop_id: str, people: int) -> None:
     rows = store.ratings(workshop_id)
-    assert len(rows) == PARTICIPANTS * len(CONC_SIGNALS)  # no duplicates, nothing lost
+    assert len(rows) == people * len(crowd_script.SIGNALS)  # no duplicates, nothing lost
     keys = [(r.participant, r.doc_id, r.position) for r in rows]
     assert len(set(keys)) == len(keys)
-    for index, (doc_id, position) in enumerate(CONC_SIGNALS):
-        assert store.tally(workshop_id, doc_id, position)["count"] == PARTICIPANTS
+    for index, (doc_id, position) in enumerate(crowd_script.SIGNALS):
+        assert store.tally(workshop_id, doc_id, position)["count"] == people
         mine = {r.participant: r for r in rows if (r.doc_id, r.position) == (doc_id, position)}
-        for n in range(PARTICIPANTS):
-            rating = mine[token(n)]
-            assert (rating.impact, rating.likelihood) == final_scores(n, index)
-            last_try = 2 if changes_mind(n) else 0
-            assert rating.comment == f"p{n} s{index} try {last_try}"
-    summary = store.summary(workshop_id)
-    assert list(summary.ratings) == [PARTICIPANTS] * len(CONC_SIGNALS)
+        for n in range(people):
+            rating = mine[crowd_script.token(n)]
+            assert (rating.impact, rating.likelihood) == crowd_script.final_scores(n, index)
+            assert rating.comment == crowd_script.final_comment(n, index)
+    assert store.device_count(workshop_id) == people
 
 
 @pytest.fixture
 def crowd(tmp_path: Path) -> tuple[WorkshopStore, Workshop]:
     store = WorkshopStore(tmp_path / "crowd.sqlite")
-    deck = store.create_deck("Crowd", "seeds", CONC_SIGNALS)
-    workshop, _ = store.start_workshop(deck.id)
-    return store, workshop
+    deck = store.create_deck("Crowd", "seeds", crowd_script.SIGNALS)
+    workshop, key = store.start_workshop(deck.id)
+    return store, store.set_current(workshop.id, key, len(crowd_script.SIGNALS))
 
 
-def test_fifty_processes_rating_at_once(crowd) -> None:
+def test_many_processes_with_many_threads_rating_at_once(crowd) -> None:
+    """Six processes of ten phones each, released together: every last word counts once."""
     store, workshop = crowd
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(PARTICIPANTS)
-    processes = [
-        ctx.Process(
-            target=_process_main, args=(str(store.path), workshop.id, n, barrier), daemon=True
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.support.workshop_crowd",
+                str(store.path),
+                workshop.id,
+                str(n * THREADS),
+                str(THREADS),
+            ],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        for n in range(PARTICIPANTS)
+        for n in range(PROCESSES)
     ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=120)
     try:
-        assert [p.exitcode for p in processes] == [0] * PARTICIPANTS
+        for child in children:  # every store is open before anyone rates
+            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        results = [child.communicate(timeout=120) for child in children]
     finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-    assert_room_counted_exactly(store, workshop.id)
-
-
-def test_fifty_threads_rating_at_once(crowd) -> None:
-    store, workshop = crowd
-    barrier = threading.Barrier(PARTICIPANTS)
-    errors: list[BaseException] = []
-
-    def run(n: int) -> None:
-        try:
-            participant_session(str(store.path), workshop.id, n, barrier)
-        except BaseException as exc:  # surfaced below; a thread's exception is otherwise lost
-            errors.append(exc)
-            barrier.abort()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(PARTICIPANTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    assert not any(t.is_alive() for t in threads)
-    assert_room_counted_exactly(store, workshop.id)
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+    assert [child.returncode for child in children] == [0] * PROCESSES, results
+    assert_room_counted_exactly(store, workshop.id, PROCESSES * THREADS)
 
 
 def test_threads_sharing_one_store_object(crowd) -> None:
     """Streamlit sessions share one cached store; it must hold no shared connection."""
     store, workshop = crowd
-    errors: list[BaseException] = []
-
-    def run(n: int) -> None:
-        try:
-            for index, (doc_id, position) in enumerate(CONC_SIGNALS):
-                store.rate(workshop.id, token(n), doc_id, position, *final_scores(n, index))
-                store.get_workshop(workshop.id)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = crowd_script.run_threads(store, workshop.id, range(30))
     assert errors == []
-    assert len(store.ratings(workshop.id)) == 20 * len(CONC_SIGNALS)
+    assert_room_counted_exactly(store, workshop.id, 30)
 
 
 def test_many_servers_opening_a_brand_new_file_at_once(tmp_path: Path) -> None:
     """Two Streamlit processes starting together must not trip over creating the file."""
+    import threading
+
     path = tmp_path / "fresh.sqlite"
     barrier = threading.Barrier(16)
     errors: list[BaseException] = []
@@ -757,3 +798,4 @@ def test_one_rating_is_looked_up_by_its_key(live) -> None:
     store.rate(workshop.id, "q" * 20, *signal, 1, 1)
     mine = store.rating(workshop.id, "p" * 20, *signal)
     assert (mine.impact, mine.likelihood, mine.comment) == (4, 2, "first")
+    assert store.ratings_by(workshop.id, "p" * 20) == {signal: mine}

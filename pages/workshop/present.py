@@ -1,35 +1,31 @@
-"""Presenter view: one signal per slide on a projector, the room's ratings live.
+"""Presenter view: one signal per slide on a projector, the room's ratings when revealed.
 
-``/present?w=<workshop id>&key=<presenter key>``. Without the right key the
-page shows how to join as a participant and nothing else.
+``/present?w=<workshop id>&key=<presenter key>[&theme=dark]``. Without the
+right key the page says so and shows nothing of the workshop. Presentation
+clickers work (PageDown/PageUp/Space and the arrows, wherever the focus is);
+results stay hidden while the room votes until the facilitator reveals them.
 """
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
-from seedscope.explore import View
 from seedscope.figures import heatmap_figure
-from seedscope.filters import FilterState
-from seedscope.fmt import count_label
 from seedscope.heatmap import build_heatmap
 from seedscope.qr import qr_png
 from seedscope.safety import escape_markdown
+from seedscope.workshop import SPLIT_SD, Slide, SlideText, ranking
+from seedscope.workshop import projector as slides
+from seedscope.workshop.content import deck_view
 from seedscope.workshop_figures import distribution_figure, matrix_figure, room_style
 from ui import context
 from ui.workshop import (
     hide_chrome,
-    join_panel,
-    page_css,
     participant_link,
-    signal_content,
-    signal_slide,
-    slide_css,
+    publish_missing,
+    room_url,
+    room_warning,
     store,
-    summary_with_labels,
-    tally_panel,
 )
 
 ctx = context.get()
@@ -47,138 +43,148 @@ if workshop is None:
 if not db.is_presenter(workshop.id, key):
     st.title("Presenter view")
     st.warning(
-        "This page needs the presenter link with its key. To take part, use the "
-        "participant link instead.",
+        "This page needs the presenter link with its key. Lost it? Open the workshop from "
+        "the Decks page: it makes a fresh presenter link (the old one stops working).",
         icon=":material/lock:",
-    )
-    st.page_link(
-        ctx.pages["participate"],
-        label="Join as a participant",
-        query_params={"w": workshop.join_code},
-        icon=":material/smartphone:",
     )
     st.stop()
 
-theme = st.session_state.setdefault("projector_theme", st.query_params.get("theme", "light"))
-if theme not in ("light", "dark"):
-    theme = "light"
-st.html(slide_css(theme) + page_css(theme))
-signals = workshop.deck.signals
-total = len(signals)
+theme = slides.theme_name(st.query_params.get("theme", "light"))
+st.html(slides.css(theme, qr_vh=38 if workshop.on_opening else 20))
+st.html(slides.presenter_script(), unsafe_allow_javascript=True)
+publish_missing(db, explorer, workshop, key)
+room = db.room(workshop.id)
+assert room is not None
+total = len(room.slides)
+slide: Slide | None = room.current_slide
+progress = f"{workshop.current + 1} / {total}"
 
 
 def go_to(index: int) -> None:
     db.set_current(workshop.id, key, index)
 
 
-def deck_view() -> View:
-    """The deck's documents and entries, for the opening heatmap."""
-    doc_ids = {doc_id for doc_id, _ in signals}
-    rows = explorer.documents["doc_id"].isin(doc_ids).to_numpy()
-    docs = explorer.documents[rows]
-    entries = explorer.entries[explorer.entries["doc_id"].isin(doc_ids).to_numpy()]
-    tags = explorer.tags[explorer.tags["doc_id"].isin(doc_ids).to_numpy()]
-    return View(FilterState(), docs, entries, tags, {})
+# -- live parts: refreshed every two seconds without redrawing the page -----------------
 
 
 @st.fragment(run_every="2s")
-def live_tally(doc_id: str, position: int) -> None:
-    """How many have rated the current signal, refreshed every two seconds."""
-    tally = db.tally(workshop.id, doc_id, position)
-    st.html(tally_panel(int(tally["count"])))
-    st.plotly_chart(
-        room_style(distribution_figure(tally, height=260), theme),
-        key="live_distribution",
-        theme=None,
-        config={"displayModeBar": False},
-    )
+def live_room() -> None:
+    """Devices joined, ratings of this signal, voting and timer."""
+    now = db.room(workshop.id)
+    current = now.current_slide if now else None
+    rated = db.tally(workshop.id, *current.signal)["count"] if current else None
+    st.html(slides.room_panel(now.devices if now else 0, rated, current))
 
 
 @st.fragment(run_every="2s")
-def live_results() -> None:
-    summary = summary_with_labels(explorer, db.summary(workshop.id))
-    rated = summary[summary["ratings"] > 0]
-    total_ratings = count_label(int(summary["ratings"].sum()), "rating")
-    st.html(
-        f'<div class="slide"><div class="kicker">{total_ratings} of '
-        f"{count_label(len(rated), 'signal')} · select a point for its comments</div></div>"
-    )
-    event = st.plotly_chart(
-        room_style(matrix_figure(summary, height=620), theme),
-        key="results_matrix",
-        on_select="rerun",
-        selection_mode="points",
-        theme=None,
-        config={"displayModeBar": False},
-    )
-    points = event.selection.points if event and event.selection else []
-    if points:
-        doc_id, position = points[0]["customdata"][0], int(points[0]["customdata"][1])
-        ratings = db.ratings_frame(workshop.id)
-        mine = ratings[(ratings["doc_id"] == doc_id) & (ratings["position"] == position)]
-        comments = [c for c in mine["comment"].dropna().tolist() if c]
-        st.markdown(f"**Comments ({len(comments)})**")
-        for comment in comments:
-            st.markdown(f"> {escape_markdown(comment)}")
-
-
-# -- the slide ------------------------------------------------------------------
-slide, side = st.columns([3, 1], gap="large")
-with slide:
-    if workshop.on_opening:
-        st.html(
-            f'<div class="slide" data-slide="opening"><div class="kicker">Workshop</div>'
-            f'<div class="big">{html.escape(workshop.deck.name)}</div>'
-            f'<div class="kicker">{total} signals to rate for impact and likelihood</div></div>'
+def live_results(shown: Slide) -> None:
+    """A revealed signal: the distribution, the means with their spread, the comments."""
+    tally = db.tally(workshop.id, *shown.signal)
+    split = tally["count"] > 0 and max(tally["impact_sd"], tally["likelihood_sd"]) >= SPLIT_SD
+    st.html(slides.results_slide(shown.text or SlideText(shown.name), progress, tally, split))
+    chart, words = st.columns([1, 1], gap="medium")
+    with chart:
+        st.plotly_chart(
+            room_style(distribution_figure(tally, height=300), theme),
+            key="live_distribution",
+            theme=None,
+            config={"displayModeBar": False, "staticPlot": True},
         )
-        heatmap = build_heatmap(explorer, deck_view(), "theme", "section", "mean", top=10)
+    with words:
+        comments = db.comments(workshop.id, *shown.signal, hidden=True)
+        visible = [c.comment for c in comments if not c.comment_hidden and c.comment]
+        st.html(slides.comments_panel(visible[-6:], len(comments) - len(visible)))
+
+
+@st.fragment(run_every="2s")
+def live_matrix() -> None:
+    summary = db.summary(workshop.id)
+    rated = summary[summary["ratings"] > 0]
+    st.html(slides.closing_slide(int(summary["ratings"].sum()), len(rated)))
+    chart, names = st.columns([3, 2], gap="medium")
+    with chart:
+        event = st.plotly_chart(
+            room_style(matrix_figure(summary, height=440), theme),
+            key="results_matrix",
+            on_select="rerun",
+            selection_mode="points",
+            theme=None,
+            config={"displayModeBar": False},
+        )
+    with names:
+        st.html(slides.ranking_panel(ranking(summary), shown=12))
+        points = event.selection.points if event and event.selection else []
+        if points:
+            doc_id, position = points[0]["customdata"][0], int(points[0]["customdata"][1])
+            comments = [c.comment for c in db.comments(workshop.id, doc_id, position) if c.comment]
+            st.html(slides.comments_panel(comments[-5:]))
+
+
+# -- the slide --------------------------------------------------------------------------
+left, side = st.columns([3, 1], gap="medium")
+with left:
+    if workshop.on_opening:
+        st.html(slides.opening_slide(workshop.deck.name, total))
+        heatmap = build_heatmap(explorer, deck_view(explorer, workshop.deck.signals), "theme",
+                                "section", "mean", top=8)  # fmt: skip
         if heatmap.rows:
             st.plotly_chart(
-                room_style(heatmap_figure(heatmap), theme, font_size=18),
+                room_style(heatmap_figure(heatmap, height=360), theme, font_size=16),
                 key="opening_heatmap",
                 theme=None,
-                config={"displaylogo": False},
+                config={"displayModeBar": False},
             )
     elif workshop.on_closing:
-        st.html(
-            '<div class="slide" data-slide="closing"><div class="big">The room\'s results</div>'
-            '<div class="kicker">impact × likelihood of every rated signal</div></div>'
-        )
-        live_results()
-    else:
-        doc_id, position = signals[workshop.current]
-        content = signal_content(explorer, doc_id, position)
-        progress = f"{workshop.current + 1} / {total}"
-        if content is None:
-            st.warning(f"Signal {doc_id}:{position} is not in this corpus.")
-        else:
-            st.html(signal_slide(content, progress))
+        live_matrix()
+    elif slide is not None and slide.revealed:
+        live_results(slide)
+    elif slide is not None:
+        st.html(slides.signal_slide(slide.text or SlideText(slide.name), progress))
 with side:
-    st.image(
-        qr_png(participant_link(workshop), scale=10),
-        width=320 if workshop.on_opening else 200,
-        caption="Scan to rate the signals",
-    )
-    st.html(join_panel(workshop))
-    if workshop.current_signal is not None:
-        live_tally(*workshop.current_signal)
+    with st.container(key="qr"):
+        link = participant_link(db, workshop)
+        # PNG, not the default JPEG: a QR code must keep its sharp edges
+        st.image(qr_png(link, scale=10), caption="Scan to join", output_format="PNG")
+    st.html(slides.join_panel(room_url(db), workshop.join_code, room_warning(db)))
+    if not workshop.is_open:
+        st.html('<div class="slide"><div class="badge closed">Workshop ended</div></div>')
+    live_room()
 
 
-# -- controls -------------------------------------------------------------------
+# -- controls ---------------------------------------------------------------------------
 def slide_label(index: int) -> str:
     if index < 0:
         return "Opening"
     if index >= total:
         return "Results"
-    content = signal_content(explorer, *signals[index])
-    return f"{index + 1}. {content.name if content else signals[index][0]}"
+    return f"{index + 1}. {room.slides[index].name}"
+
+
+def set_theme() -> None:
+    st.query_params["theme"] = "dark" if st.session_state["dark_theme"] else "light"
+
+
+@st.dialog("End the workshop?")
+def confirm_end() -> None:
+    st.write(
+        "Phones will thank the room and stop taking ratings; the results stay. "
+        "You can reopen the workshop afterwards."
+    )
+    yes, no = st.columns(2)
+    if yes.button(
+        "End workshop", type="primary", key="end_confirmed", icon=":material/stop_circle:"
+    ):
+        db.close_workshop(workshop.id, key)
+        go_to(total)
+        st.rerun()
+    if no.button("Keep going", key="end_cancelled"):
+        st.rerun()
 
 
 bar = st.container(horizontal=True, vertical_alignment="center", key="presenter_controls")
 bar.button(
     "Previous",
     icon=":material/arrow_back:",
-    shortcut="Left",
     key="prev",
     disabled=workshop.current <= -1,
     on_click=go_to,
@@ -187,8 +193,8 @@ bar.button(
 bar.button(
     "Next",
     icon=":material/arrow_forward:",
-    shortcut="Right",
     key="next",
+    help="Keyboard and clickers: → PageDown Space; back: ← PageUp",
     type="primary",
     disabled=workshop.current >= total,
     on_click=go_to,
@@ -203,13 +209,89 @@ bar.selectbox(
     format_func=slide_label,
     key="jump",
     label_visibility="collapsed",
+    width=170,
     on_change=lambda: go_to(int(st.session_state["jump"])),
 )
-dark = bar.toggle("Dark projector theme", value=theme == "dark", key="dark_theme")
-if dark != (theme == "dark"):
-    st.session_state["projector_theme"] = "dark" if dark else "light"
-    st.rerun()
-if workshop.is_open and bar.button("End workshop", icon=":material/stop_circle:", key="end"):
-    db.close_workshop(workshop.id, key)
-    go_to(total)
-    st.rerun()
+if slide is not None:
+    signal = slide.signal
+    bar.button(
+        "Hide" if slide.revealed else "Reveal",
+        icon=":material/visibility_off:" if slide.revealed else ":material/visibility:",
+        key="reveal",
+        help="Show the room's ratings of this signal on the screen (or hide them again)",
+        on_click=lambda: db.reveal(workshop.id, key, signal, not slide.revealed),
+    )
+    voting_open = slide.voting_open()
+    bar.button(
+        "Close voting" if voting_open else "Open voting",
+        icon=":material/how_to_vote:",
+        key="voting",
+        disabled=not workshop.is_open,
+        on_click=(
+            (lambda: db.close_voting(workshop.id, key, signal))
+            if voting_open
+            else (lambda: db.open_voting(workshop.id, key, signal))
+        ),
+    )
+    with bar.popover("Timer", icon=":material/timer:", key="timer", disabled=not workshop.is_open):
+        st.caption("Voting on this signal closes by itself when the time is up.")
+        for seconds in (30, 60, 90, 120, 180):
+            st.button(
+                f"{seconds} s" if seconds < 120 else f"{seconds // 60} min",
+                key=f"timer_{seconds}",
+                on_click=lambda s=seconds: db.start_timer(workshop.id, key, signal, s),
+            )
+        if slide.closes_at:
+            st.button(
+                "No timer",
+                key="timer_cancel",
+                on_click=lambda: db.cancel_timer(workshop.id, key, signal),
+            )
+    with (
+        bar.popover("Notes", icon=":material/edit_note:", key="notes"),
+        st.form(f"notes_form_{workshop.current}", border=False),
+    ):
+        text = st.text_area(
+            "Discussion notes for this signal (they go into the report)",
+            value=slide.notes or "",
+            height=180,
+            key=f"notes_text_{workshop.current}",
+        )
+        if st.form_submit_button("Save notes", type="primary"):
+            try:
+                db.set_notes(workshop.id, key, signal, text)
+                st.toast("Notes saved", icon=":material/check:")
+            except ValueError as exc:
+                st.error(str(exc))
+    comments = db.comments(workshop.id, *signal, hidden=True)
+    with bar.popover(
+        str(len(comments)),
+        icon=":material/forum:",
+        key="moderate",
+        help="The room's comments on this signal: hide one from the screen and the report",
+    ):
+        if not comments:
+            st.caption("No comments on this signal yet.")
+        for number, rating in enumerate(comments):
+            st.toggle(
+                escape_markdown(rating.comment or ""),
+                value=rating.comment_hidden,
+                key=f"hide_{workshop.current}_{number}",
+                help="Hidden comments stay off the projector and the report",
+                on_change=lambda r=rating: db.hide_comment(
+                    workshop.id, key, r.participant, signal, not r.comment_hidden
+                ),
+            )
+        st.caption("Switch a comment on to hide it.")
+bar.toggle("Dark", value=theme == "dark", key="dark_theme", on_change=set_theme)
+if workshop.is_open:
+    if bar.button("End", icon=":material/stop_circle:", key="end", help="End the workshop"):
+        confirm_end()
+else:
+    bar.button(
+        "Reopen",
+        icon=":material/replay:",
+        key="reopen",
+        help="Take ratings again, on the same slide",
+        on_click=lambda: db.reopen_workshop(workshop.id, key),
+    )

@@ -8,7 +8,7 @@ The cached Parquet tables are the project's data contract; see README.md.
 """
 
 from .build import BuildReport, build_cache
-from .cache import CacheError
+from .cache import CacheError, CacheWriteError
 from .corpus import Corpus, load_corpus, read_cache
 from .live import LiveCache
 from .locations import SeedsError, data_dir, default_cache_dir
@@ -18,6 +18,7 @@ __all__ = [
     "ENGINES",
     "BuildReport",
     "CacheError",
+    "CacheWriteError",
     "Corpus",
     "LiveCache",
     "SeedsError",

@@ -16,13 +16,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import columns as cols
-from .blocks import Block, BulletList, Heading, Paragraph, Row, Table
-from .inline import may_hold_inline, plain, to_plain
+from . import aliases
+from .blocks import Block, BulletList, Heading, Notice, Paragraph, Row, Table
+from .inline import InlineBudget, may_hold_inline, plain
+from .schema import ENTRY_TEXT_COLUMNS, WARNING
 from .tablesplit import split_row_keeping_code_pipes, split_row_keeping_text_pipes
-
-ERROR = "error"
-WARNING = "warning"
 
 #: A link destination as CommonMark allows it: one level of balanced parentheses.
 _DESTINATION = r"<?(?P<url>(?:[^()\s<>]|\([^()\s]*\))*)>?"
@@ -63,7 +61,7 @@ def _layout(raw_header: tuple[str, ...]) -> _Layout:
     index_of: dict[str, int] = {}
     unmapped: list[int] = []
     for index, name in enumerate(header):
-        column = cols.canonical_column(name)
+        column = aliases.canonical_column(name)
         if column is None or column in index_of:
             unmapped.append(index)
             if not name:
@@ -73,7 +71,7 @@ def _layout(raw_header: tuple[str, ...]) -> _Layout:
     return _Layout(
         header=tuple(header),
         width=len(header),
-        text_fields=tuple(index_of.get(f, -1) for f in cols.ENTRY_FIELDS[:5]),
+        text_fields=tuple(index_of.get(f, -1) for f in ENTRY_TEXT_COLUMNS),
         relevancy_at=index_of.get("relevancy", -1),
         unmapped=tuple(unmapped),
         has_name="name" in index_of,
@@ -119,6 +117,7 @@ class _Builder:
         self.section_lines: dict[str, int] = {}
         self.summary: list[str] = []
         self.row_keys: list[str] = []
+        self.inline = InlineBudget(sum(map(len, lines)) + len(lines))
 
     def problem(self, line: int | None, severity: str, message: str) -> None:
         out = self.out
@@ -132,10 +131,10 @@ class _Builder:
         raw = heading.text
         suffix = _TITLE_SUFFIX.search(raw)
         if suffix is None:
-            self.doc["title"] = plain(raw) or None
+            self.doc["title"] = self.inline.plain(raw, heading.line) or None
             self.problem(heading.line, WARNING, "title line has no '(from page …)' date link")
             return
-        self.doc["title"] = plain(raw[: suffix.start()].strip()) or None
+        self.doc["title"] = self.inline.plain(raw[: suffix.start()].strip(), heading.line) or None
         self.doc["page_url"] = suffix["url"].strip() or None
         token = suffix["token"].strip()
         date = _PAGE_DATE.match(token)
@@ -179,7 +178,7 @@ class _Builder:
     def other_facts(self, block: BulletList, heading: str) -> None:
         leftovers = []
         for item in block.items:
-            fact = _KEY_VALUE.fullmatch(plain(item.text))
+            fact = _KEY_VALUE.fullmatch(self.inline.plain(item.text, item.line))
             key = fact[1].casefold() if fact else ""
             if key in ("category", "catégorie", "categorie"):
                 self.doc["category"] = fact[2].strip() or None  # type: ignore[index]
@@ -223,11 +222,11 @@ class _Builder:
             )
             for value in values:
                 out.tags.append(
-                    (doc_id, heading, position, value, cols.normalize_value(value), None)
+                    (doc_id, heading, position, value, aliases.normalize_value(value), None)
                 )
                 position += 1
         elif not may_hold_inline(" ".join(item.text for item in block.items)):
-            normalize = cols.normalize_value
+            normalize = aliases.normalize_value
             for item in block.items:  # nothing to resolve in any bullet: the fast path
                 text = item.text
                 if not text:
@@ -237,7 +236,7 @@ class _Builder:
                 position += 1
         else:
             for item in block.items:
-                text, has_html = to_plain(item.text)
+                text, has_html = self.inline.to_plain(item.text, item.line)
                 text = text.strip()
                 if not text:
                     self.problem(item.line, WARNING, f"empty bullet in {heading}; skipped")
@@ -249,7 +248,7 @@ class _Builder:
                 link = _SINGLE_LINK.fullmatch(item.text)
                 target = link["url"] if link is not None else None
                 out.tags.append(
-                    (doc_id, heading, position, text, cols.normalize_value(text), target)
+                    (doc_id, heading, position, text, aliases.normalize_value(text), target)
                 )
                 position += 1
         self.list_positions[heading] = position
@@ -273,7 +272,7 @@ class _Builder:
         # inline parser; in most documents none does.
         clean = not may_hold_inline(" ".join(lines[table.line : table.end]))
         simple = clean and not layout.unmapped
-        small = cols.SMALL_RELEVANCY
+        small = aliases.SMALL_RELEVANCY
         for row in table.rows:
             cells = row.cells
             if simple and len(cells) == width and all(cells):
@@ -347,7 +346,7 @@ class _Builder:
             elif clean:
                 values.append(cell)
             else:
-                text, has_html = to_plain(cell)
+                text, has_html = self.inline.to_plain(cell, row.line)
                 if has_html:
                     self.problem(
                         row.line, WARNING, f"{section}: raw HTML in a cell is kept as text"
@@ -356,20 +355,31 @@ class _Builder:
         relevancy = None
         if layout.relevancy_at >= 0:
             cell = cells[layout.relevancy_at]
-            relevancy, why = cols.parse_relevancy(cell if clean else plain(cell))
+            relevancy, why = aliases.parse_relevancy(
+                cell if clean else self.inline.plain(cell, row.line)
+            )
             if why is not None:
                 self.problem(row.line, WARNING, f"{section}: {why}")
         extra: dict[str, object] = {}
         for index in layout.unmapped:
             if cells[index]:
-                extra[layout.header[index]] = plain(cells[index])
+                extra[layout.header[index]] = self.inline.plain(cells[index], row.line)
         if count > width:
-            extra["_overflow"] = [plain(c) for c in cells[width:]]
+            # Empty extra cells hold nothing: a line of a million pipes must not
+            # become a million empty strings.
+            overflow = [self.inline.plain(c, row.line) for c in cells[width:] if c]
+            dropped = count - width - len(overflow)
+            if overflow:
+                extra["_overflow"] = overflow
+            kept = "the extra cells are kept in extra._overflow"
+            if dropped and overflow:
+                kept = f"the {len(overflow):,} holding text are kept in extra._overflow"
+            elif dropped:
+                kept = "they are all empty and were dropped"
             self.problem(
                 row.line,
                 WARNING,
-                f"{section}: row has {count} cells but the header has {width}; "
-                "the extra cells are kept in extra._overflow",
+                f"{section}: row has {count:,} cells but the header has {width}; {kept}",
             )
         if layout.has_name and values[0] is None:
             self.problem(
@@ -391,6 +401,19 @@ class _Builder:
         self.row_keys.extend(cells)
         return True
 
+    def table_lookalike(self, paragraph: Paragraph, section: str) -> None:
+        """Warn about pipe rows that are not a table (e.g. header and delimiter disagree)."""
+        text = paragraph.text
+        if text[:1] != "|" or "\n|" not in text:
+            return
+        rows = sum(1 for line in text.split("\n") if line.lstrip()[:1] == "|")
+        self.problem(
+            paragraph.line,
+            WARNING,
+            f"{section}: {rows:,} lines look like table rows but are not a table (its header "
+            "and delimiter rows do not match); they are not entries",
+        )
+
     # -- whole document -------------------------------------------------------
 
     def run(self, blocks: list[Block]) -> None:
@@ -407,8 +430,11 @@ class _Builder:
                     continue
                 if block.level != 2:
                     continue
-                heading = plain(block.text).strip() or f"(untitled section, line {block.line + 1})"
-                canonical = cols.canonical_section(heading)
+                heading = (
+                    self.inline.plain(block.text, block.line).strip()
+                    or f"(untitled section, line {block.line + 1})"
+                )
+                canonical = aliases.canonical_section(heading)
                 sections.append(heading)
                 first = self.section_lines.get(canonical)
                 if first is not None:
@@ -428,10 +454,20 @@ class _Builder:
                 else:
                     self.tag_list(block, heading or "(no section)")
             elif isinstance(block, Paragraph):
+                self.table_lookalike(block, canonical or "(no section)")
                 if heading is None:
                     self.preamble(block)
                 elif canonical == "Summary":
-                    self.summary.append(plain(block.text))
+                    self.summary.append(self.inline.plain(block.text, block.line))
+            elif isinstance(block, Notice):
+                self.problem(block.line, WARNING, block.message)
+        if self.inline.over:
+            self.problem(
+                self.inline.first_line,
+                WARNING,
+                f"{self.inline.over:,} piece(s) of text hold more Markdown markup than a "
+                "document this size is parsed for; they are kept as written",
+            )
         if not title_seen:
             self.problem(None, WARNING, "no title line (a '# ' heading) found")
         if doc["source_url"] is None:

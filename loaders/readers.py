@@ -21,8 +21,9 @@ from itertools import pairwise
 
 from . import engine_fast, engine_markdown_it
 from .blocks import Block
-from .document import ERROR, WARNING, ParsedDocument, build_document
-from .files import decode
+from .decoding import decode
+from .document import ParsedDocument, build_document
+from .schema import ERROR, WARNING
 
 Engine = Callable[[str], list[Block]]
 ENGINES: dict[str, Engine] = {
@@ -92,13 +93,56 @@ def parse_text(
     engine: str = "fast",
     today: dt.date | None = None,
 ) -> ParsedDocument:
-    """Parse one document's text into rows of the four tables."""
+    """Parse one document's text into rows of the four tables.
+
+    NUL characters (which no Markdown parser keeps) become U+FFFD, with a
+    warning naming their lines.
+    """
+    nul_lines, nul_count = _nul_lines(text) if "\0" in text else ([], 0)
     text = engine_fast.normalize(text)
     lines = text.split("\n")
     blocks, used = read_blocks(text, engine, lines)
-    return build_document(
+    parsed = build_document(
         blocks, lines, doc_id=doc_id, path=path, today=today or dt.date.today(), engine=used
     )
+    if nul_lines:
+        shown = ", ".join(map(str, nul_lines))
+        more = nul_count - len(nul_lines)
+        parsed.problems.insert(
+            0,
+            (
+                path,
+                doc_id,
+                nul_lines[0],
+                WARNING,
+                f"NUL character replaced by \N{REPLACEMENT CHARACTER} on line"
+                f"{'s' if nul_count > 1 else ''} {shown}"
+                + (f" and {more:,} more lines" if more > 0 else ""),
+            ),
+        )
+    return parsed
+
+
+#: A warning about many lines names this many of them.
+MAX_LINES_NAMED = 10
+
+
+def _nul_lines(text: str) -> tuple[list[int], int]:
+    """The first lines (1-based) holding a NUL, and how many lines hold one in all."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    named: list[int] = []
+    at = text.find("\0")
+    line, counted = 1, 0
+    while at >= 0:
+        line += text.count("\n", counted, at)
+        counted = at
+        if not named or named[-1] != line:
+            if len(named) == MAX_LINES_NAMED:  # count the rest without naming them
+                rest = text[text.rfind("\n", 0, at) + 1 :].split("\n")
+                return named, len(named) + sum(1 for piece in rest if "\0" in piece)
+            named.append(line)
+        at = text.find("\0", at + 1)
+    return named, len(named)
 
 
 def parse_bytes(

@@ -50,7 +50,7 @@ def tables(cache: Path) -> dict[str, pd.DataFrame]:
 def assert_same_as_a_fresh_build(live: LiveCache, seeds: Path, scratch: Path) -> None:
     scratch.mkdir(exist_ok=True)
     fresh = scratch / f"fresh-{len(list(scratch.iterdir()))}"
-    build_cache(seeds, fresh)
+    build_cache(seeds, fresh, follow_outside_links=live.scope.follow_outside_links)
     expected, actual = tables(fresh), tables(live.cache_dir)
     for name in SORT_KEYS:
         pd.testing.assert_frame_equal(actual[name], expected[name], obj=name)
@@ -151,7 +151,7 @@ def test_a_linked_document_is_refreshed_when_its_target_changes(
     outside = tmp_path / "elsewhere.md"
     shutil.copy2(corpus_files[11], outside)
     (seeds / "linked.md").symlink_to(outside)
-    live = LiveCache(seeds, tmp_path / "cache")
+    live = LiveCache(seeds, tmp_path / "cache", follow_outside_links=True)
     live.refresh()
     append_line(outside)
     assert refresh_without_scan(live).parsed == 1
@@ -368,7 +368,7 @@ def test_linked_documents_are_rechecked_wherever_their_targets_live(
     (outside / "v2.md").write_bytes(corpus_files[10].read_bytes())
     (outside / "current").symlink_to(outside / "v1.md")
     (seeds / "latest.md").symlink_to(outside / "current")
-    live = LiveCache(seeds, tmp_path / "cache")
+    live = LiveCache(seeds, tmp_path / "cache", follow_outside_links=True)
     live.refresh()
     shutil.copy2(corpus_files[11], outside / "later.md")
     (outside / "current").unlink()

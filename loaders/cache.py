@@ -39,6 +39,7 @@ import fcntl
 import itertools
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -67,7 +68,12 @@ class CacheWriteError(OSError):
     """
 
     def __init__(self, cache_dir: Path, cause: OSError) -> None:
-        super().__init__(cause.errno, cause.strerror or str(cause), str(cache_dir))
+        code = cause.errno
+        if code is None:  # pyarrow puts it in the text: "... Detail: [errno 28] ..."
+            found = re.search(r"\[errno (\d+)\]", str(cause))
+            code = int(found[1]) if found else None
+        reason = os.strerror(code) if code else (cause.strerror or str(cause))
+        super().__init__(code, reason, str(cache_dir))
         self.cache_dir = cache_dir
 
     def __str__(self) -> str:

@@ -110,8 +110,9 @@ class _Builder:
             "doc_type": None,
             "summary": None,
             "sha256": "",
-            "sections": [],
         }
+        self.sections: list[str] = []
+        self.doc["sections"] = self.sections
         self.positions: dict[str, int] = {}
         self.list_positions: dict[str, int] = {}
         self.section_lines: dict[str, int] = {}
@@ -180,10 +181,10 @@ class _Builder:
         for item in block.items:
             fact = _KEY_VALUE.fullmatch(self.inline.plain(item.text, item.line))
             key = fact[1].casefold() if fact else ""
-            if key in ("category", "catégorie", "categorie"):
-                self.doc["category"] = fact[2].strip() or None  # type: ignore[index]
-            elif key == "type":
-                self.doc["doc_type"] = fact[2].strip() or None  # type: ignore[index]
+            if fact is not None and key in ("category", "catégorie", "categorie"):
+                self.doc["category"] = fact[2].strip() or None
+            elif fact is not None and key == "type":
+                self.doc["doc_type"] = fact[2].strip() or None
             else:
                 leftovers.append(item)
         if leftovers:
@@ -418,7 +419,7 @@ class _Builder:
 
     def run(self, blocks: list[Block]) -> None:
         doc = self.doc
-        sections: list[str] = doc["sections"]  # type: ignore[assignment]
+        sections = self.sections
         heading: str | None = None
         canonical: str | None = None
         title_seen = False

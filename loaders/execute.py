@@ -32,7 +32,7 @@ from .manifest import (
     shard_of,
     write_shard_files,
 )
-from .parts import MetaTask, ShardTask, part_path, write_meta_part
+from .parts import MetaTask, ShardResult, ShardTask, part_path, write_meta_part
 from .plan import Plan
 from .schema import TABLES
 from .workers import Progress, run_tasks
@@ -72,16 +72,26 @@ class Outcome:
 def run(the_plan: Plan, build: Build) -> Outcome:
     """Carry a plan out: write a new generation and publish it.
 
-    The steps, in order: parse what changed and write its parts (linking the
-    rest), compute the derived tables from the finished parts, write the
-    manifest, flip ``current``. A failure anywhere removes the unfinished
-    generation; a write failure (disk full ...) becomes
-    :class:`~loaders.cache.CacheWriteError`.
+    The steps, in order: settle the files whose signature moved, parse what
+    changed (writing its shards' entries and tags parts), update the
+    duplicate index, write or link every shard's parts and file list,
+    compute the derived tables from the finished parts, write the manifest,
+    flip ``current``. A failure anywhere removes the unfinished generation;
+    a write failure (disk full ...) becomes :class:`~loaders.cache.CacheWriteError`.
     """
     number = cache.next_generation_number(build.target, build.generation)
     out = cache.new_generation_dir(build.target)
     try:
-        manifest, parsed = _write_generation(the_plan, build, out, number)
+        to_parse = _settle_rehashes(the_plan, build)
+        writer = _Writer(the_plan, build, out, number)  # after settling: it knows what changed
+        results = writer.parse(to_parse)
+        duplicates = writer.duplicates(results)
+        for shard in range(the_plan.shards):
+            writer.shard(shard, results, duplicates)
+        duplicates.index.write(out)
+        manifest = writer.manifest()
+        # Derived tables (concepts ...) are computed here, from the finished
+        # parts of this generation, before it is published.
         derived.derive(derived.DeriveContext(build.seeds, out, manifest), build.derivations)
         cache.write_manifest(out, manifest)
         names = [*TABLES, *(d.name for d in build.derivations)]
@@ -93,7 +103,7 @@ def run(the_plan: Plan, build: Build) -> Outcome:
         cache.discard(out)
         raise
     cache.collect_garbage(build.target, final)
-    return Outcome(final, manifest, parsed)
+    return Outcome(final, manifest, sum(len(todo) for todo in to_parse.values()))
 
 
 ToParse = list[tuple[str, str, bytes | None]]  # relpath, doc_id, bytes when already read
@@ -128,152 +138,166 @@ def _settle_rehashes(the_plan: Plan, build: Build) -> dict[int, ToParse]:
     return to_parse
 
 
-def _write_generation(the_plan: Plan, build: Build, out: Path, number: int) -> tuple[dict, int]:
-    """Write every part, file list and duplicate bucket of the new generation.
+@dataclass(slots=True)
+class _Duplicates:
+    index: DuplicateIndex
+    changes: dict[str, tuple[str, str | None, str | None]]
+    meta_shards: set[int]  # shards whose documents and problems parts must be rewritten
 
-    Returns its manifest (not yet written) and how many files were parsed.
-    """
-    shards = the_plan.shards
-    old_gen = None if the_plan.full else build.generation
-    old_versions = {
-        table: part_versions(build.manifest, table) if old_gen is not None else [0] * shards
-        for table in TABLES
-    }
-    versions = {table: list(old_versions[table]) for table in TABLES}
 
-    def old_part(table: str, shard: int, from_scratch: bool = False) -> str | None:
-        if old_gen is None or from_scratch:
+class _Writer:
+    """Writes one new generation's parts, file lists and manifest, shard by shard."""
+
+    def __init__(self, the_plan: Plan, build: Build, out: Path, number: int) -> None:
+        self.plan, self.build, self.out, self.number = the_plan, build, out, number
+        self.old = None if the_plan.full else build.generation
+        shards = the_plan.shards
+        self.old_versions = {
+            table: part_versions(build.manifest, table) if self.old is not None else [0] * shards
+            for table in TABLES
+        }
+        self.versions = {table: list(self.old_versions[table]) for table in TABLES}
+        self.changed = {shard for shard, work in the_plan.work.items() if work.rows_change}
+        self.documents: dict[int, list[dict]] = {}
+        self.counts: dict[str, dict] = {} if the_plan.full else dict(build.manifest["counts"])
+
+    # -- part files ---------------------------------------------------------------
+
+    def old_part(self, table: str, shard: int, from_scratch: bool = False) -> str | None:
+        if self.old is None or from_scratch:
             return None
-        return part_path(old_gen, table, shard, old_versions[table][shard])
+        return part_path(self.old, table, shard, self.old_versions[table][shard])
 
-    def new_part(table: str, shard: int) -> str:
-        versions[table][shard] = number
-        return part_path(out, table, shard, number)
+    def new_part(self, table: str, shard: int) -> str:
+        self.versions[table][shard] = self.number
+        return part_path(self.out, table, shard, self.number)
 
-    def link(table: str, shard: int) -> None:
-        source = old_part(table, shard)
+    def link(self, table: str, shard: int) -> None:
+        source = self.old_part(table, shard)
         assert source is not None, "a part is linked only from an existing generation"
-        cache.link_or_copy(Path(source), Path(part_path(out, table, shard, versions[table][shard])))
+        target = part_path(self.out, table, shard, self.versions[table][shard])
+        cache.link_or_copy(Path(source), Path(target))
 
-    to_parse = _settle_rehashes(the_plan, build)
-    parsed_count = sum(len(todo) for todo in to_parse.values())
-    changed = {shard for shard, work in the_plan.work.items() if work.rows_change}
-    tasks = []
-    for shard in sorted(changed):
-        scratch = the_plan.work[shard].from_scratch
-        tasks.append(
-            ShardTask(
-                shard=shard,
-                seeds_dir=str(build.seeds),
-                parse=to_parse.get(shard, []),
-                old_parts={t: p for t in ROW_TABLES if (p := old_part(t, shard, scratch))},
-                out_parts={t: new_part(t, shard) for t in ROW_TABLES},
-                removed_ids=frozenset(r.doc_id for r in the_plan.work[shard].removed),
-                engine=build.engine,
-                today=build.today,
+    # -- steps --------------------------------------------------------------------
+
+    def parse(self, to_parse: dict[int, ToParse]) -> dict[int, ShardResult]:
+        """Parse the changed shards' files; their tasks write entries and tags parts."""
+        tasks = []
+        for shard in sorted(self.changed):
+            work = self.plan.work[shard]
+            scratch = work.from_scratch
+            tasks.append(
+                ShardTask(
+                    shard=shard,
+                    seeds_dir=str(self.build.seeds),
+                    parse=to_parse.get(shard, []),
+                    old_parts={t: p for t in ROW_TABLES if (p := self.old_part(t, shard, scratch))},
+                    out_parts={t: self.new_part(t, shard) for t in ROW_TABLES},
+                    removed_ids=frozenset(record.doc_id for record in work.removed),
+                    engine=self.build.engine,
+                    today=self.build.today,
+                )
             )
-        )
-    results = {r.shard: r for r in run_tasks(tasks, parsed_count, build.workers, build.progress)}
+        total = sum(len(task.parse) for task in tasks)
+        results = run_tasks(tasks, total, self.build.workers, self.build.progress)
+        return {result.shard: result for result in results}
 
-    duplicates = DuplicateIndex(old_gen, shards)
-    for work in the_plan.work.values():
-        for record in work.removed:
-            duplicates.remove(record.path, record.key)
-    documents: dict[int, list[dict]] = {}
-    for shard, result in results.items():
-        files = the_plan.work[shard].files
-        index = {record.path: at for at, record in enumerate(files)}
-        for relpath, sha, key, document in result.parsed:
-            record = files[index[relpath]]
-            record.sha256 = sha
-            if document is not None:
-                record.key = key
-                documents.setdefault(shard, []).append(document)
-                duplicates.add(relpath, str(document["doc_id"]), key)
-    if duplicates.broken:
-        duplicates = _rebuild_duplicates(the_plan, build.generation)
-    dup_changes = duplicates.changes()
-    meta_shards = changed | {shard_of(p, shards) for p in duplicates.touched_paths()}
+    def duplicates(self, results: dict[int, ShardResult]) -> _Duplicates:
+        """Record parsed hashes and keys; find whose duplicate status changed."""
+        index = DuplicateIndex(self.old, self.plan.shards)
+        for work in self.plan.work.values():
+            for record in work.removed:
+                index.remove(record.path, record.key)
+        for shard, result in results.items():
+            files = self.plan.work[shard].files
+            at = {record.path: n for n, record in enumerate(files)}
+            for relpath, sha, key, document in result.parsed:
+                record = files[at[relpath]]
+                record.sha256 = sha
+                if document is not None:
+                    record.key = key
+                    self.documents.setdefault(shard, []).append(document)
+                    index.add(relpath, str(document["doc_id"]), key)
+        if index.broken:  # a bucket was unreadable: rebuild the index from the file lists
+            index = DuplicateIndex(None, self.plan.shards)
+            for shard in range(self.plan.shards):
+                listed = self.files_of(shard)
+                for path, doc_id, key in zip(
+                    listed["path"], listed["doc_id"], listed["key"], strict=True
+                ):
+                    index.add(path, doc_id, key)
+        touched = {shard_of(path, self.plan.shards) for path in index.touched_paths()}
+        return _Duplicates(index, index.changes(), self.changed | touched)
 
-    counts: dict[str, dict] = {} if the_plan.full else dict(build.manifest.get("counts", {}))
-    for shard in range(shards):
+    def shard(self, shard: int, results: dict[int, ShardResult], duplicates: _Duplicates) -> None:
+        """Write or link one shard's four parts and its file list."""
         key = str(shard)
-        work = the_plan.work.get(shard)
-        if shard in changed:
+        work = self.plan.work.get(shard)
+        if shard in self.changed:
             result = results[shard]
-            counts[key] = {**counts.get(key, {}), "entries": result.entries, "tags": result.tags}
+            entries = {"entries": result.entries, "tags": result.tags}
+            self.counts[key] = {**self.counts.get(key, {}), **entries}
         else:
-            link("entries", shard)
-            link("tags", shard)
-        if shard in meta_shards:
-            files = _files_of(the_plan, build.generation, shard)
-            scratch = work is not None and work.from_scratch
+            for table in ROW_TABLES:
+                self.link(table, shard)
+        if shard in duplicates.meta_shards:
+            files = self.files_of(shard)
             removed = work.removed if work is not None else []
             problems = list(results[shard].problems) if shard in results else []
             problems += work.unreadable if work is not None else []
+            scratch = work is not None and work.from_scratch
             n_docs, by_severity = write_meta_part(
                 MetaTask(
                     shard=shard,
-                    old_parts={t: p for t in META_TABLES if (p := old_part(t, shard, scratch))},
-                    out_parts={t: new_part(t, shard) for t in META_TABLES},
-                    new_documents=documents.get(shard, []),
+                    old_parts={
+                        t: p for t in META_TABLES if (p := self.old_part(t, shard, scratch))
+                    },
+                    out_parts={t: self.new_part(t, shard) for t in META_TABLES},
+                    new_documents=self.documents.get(shard, []),
                     new_problems=problems,
-                    removed_ids=frozenset(r.doc_id for r in removed),
-                    removed_paths=frozenset(readable_path(r.path) for r in removed),
-                    doc_ids={d for d in files["doc_id"] if d},
+                    removed_ids=frozenset(record.doc_id for record in removed),
+                    removed_paths=frozenset(readable_path(record.path) for record in removed),
+                    doc_ids={doc_id for doc_id in files["doc_id"] if doc_id},
                     folders={readable_path(p) for p in files["path"] if p.endswith(FOLDER_MARK)},
                 ),
-                dup_changes,
+                duplicates.changes,
             )
-            counts[key] = {**counts.get(key, {}), "documents": n_docs, "problems": by_severity}
+            meta = {"documents": n_docs, "problems": by_severity}
+            self.counts[key] = {**self.counts.get(key, {}), **meta}
         else:
-            link("documents", shard)
-            link("problems", shard)
-        if work is not None or shard in the_plan.kept or old_gen is None:
-            files = columns_of(work.files) if work is not None else the_plan.kept.get(shard)
-            write_shard_files(out, shard, files or empty_files())
+            for table in META_TABLES:
+                self.link(table, shard)
+        if work is not None or shard in self.plan.kept or self.old is None:
+            write_shard_files(self.out, shard, self.files_of(shard))
         else:
-            assert build.generation is not None
-            files_path(out, shard).parent.mkdir(exist_ok=True)
-            cache.link_or_copy(files_path(build.generation, shard), files_path(out, shard))
-    duplicates.write(out)
-    manifest = {
-        "format": FORMAT,
-        "schema": schema.SCHEMA_VERSION,
-        "parser": schema.PARSER_VERSION,
-        "seeds": os.path.realpath(build.seeds),
-        "shards": shards,
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "listing": the_plan.fingerprint,
-        "shard_listing": the_plan.shard_listing,
-        "shard_paths": the_plan.shard_paths,
-        "parts": versions,
-        "counts": counts,
-        "inputs": build.inputs,
-        "derived": [d.name for d in build.derivations],
-    }
-    return manifest, parsed_count
+            files_path(self.out, shard).parent.mkdir(exist_ok=True)
+            cache.link_or_copy(files_path(self.old, shard), files_path(self.out, shard))
 
+    def files_of(self, shard: int) -> ShardFiles:
+        """A shard's file list after the build (from the plan, else the old generation)."""
+        work = self.plan.work.get(shard)
+        if work is not None:
+            return columns_of(work.files)
+        kept = self.plan.kept.get(shard)
+        if kept is not None:
+            return kept
+        old = None if self.old is None else read_shard_files(self.old, shard)
+        return old or empty_files()
 
-def _files_of(the_plan: Plan, generation: Path | None, shard: int) -> ShardFiles:
-    """A shard's file list after the build (from the plan, else the old generation)."""
-    work = the_plan.work.get(shard)
-    if work is not None:
-        return columns_of(work.files)
-    return the_plan.kept.get(shard) or _old_list(generation, shard)
-
-
-def _old_list(generation: Path | None, shard: int) -> ShardFiles:
-    if generation is None:
-        return empty_files()
-    return read_shard_files(generation, shard) or empty_files()
-
-
-def _rebuild_duplicates(the_plan: Plan, generation: Path | None) -> DuplicateIndex:
-    """A fresh index from every shard's file list (when a bucket was unreadable)."""
-    duplicates = DuplicateIndex(None, the_plan.shards)
-    for shard in range(the_plan.shards):
-        files = _files_of(the_plan, generation, shard)
-        for path, doc_id, key in zip(files["path"], files["doc_id"], files["key"], strict=True):
-            duplicates.add(path, doc_id, key)
-    return duplicates
+    def manifest(self) -> dict:
+        build, the_plan = self.build, self.plan
+        return {
+            "format": FORMAT,
+            "schema": schema.SCHEMA_VERSION,
+            "parser": schema.PARSER_VERSION,
+            "seeds": os.path.realpath(build.seeds),
+            "shards": the_plan.shards,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "listing": the_plan.fingerprint,
+            "shard_listing": the_plan.shard_listing,
+            "shard_paths": the_plan.shard_paths,
+            "parts": self.versions,
+            "counts": self.counts,
+            "inputs": build.inputs,
+            "derived": [derivation.name for derivation in build.derivations],
+        }

@@ -153,9 +153,9 @@ def plan(
             dirty.add(shard)
         if ids is None:
             ids = assign_doc_ids(listing.paths) if shard in bad else None
-        same_ids = ids is not None and before is not None
-        if shard not in dirty and same_ids and [ids[p] for p in before["path"]] == before["doc_id"]:
-            result.kept[shard] = before
+        if shard not in dirty and _same_ids(ids, before):
+            assert before is not None
+            result.kept[shard] = before  # only ids elsewhere moved: keep this list
             result.reused += len(members)
             continue
         work = ShardWork(shard, from_scratch=full or shard in bad)
@@ -166,6 +166,13 @@ def plan(
         result.work[shard] = work
     result.bad = bad
     return result
+
+
+def _same_ids(ids: dict[str, str] | None, before: ShardFiles | None) -> bool:
+    """Whether a shard's recorded ids are what ``ids`` gives its paths now."""
+    if ids is None or before is None:
+        return False
+    return [ids[path] for path in before["path"]] == before["doc_id"]
 
 
 def _compare(

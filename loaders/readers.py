@@ -20,7 +20,7 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from . import engine_fast, engine_markdown_it
-from .blocks import Block
+from .blocks import Block, BulletList, Table
 from .decoding import decode
 from .document import ParsedDocument, build_document
 from .schema import ERROR, WARNING
@@ -78,11 +78,13 @@ def _blocks_by_section(text: str) -> list[Block]:
 
 def _shift(block: Block, offset: int) -> None:
     block.line += offset
-    for attr in ("items", "rows"):
-        for child in getattr(block, attr, ()):
-            child.line += offset
-    if hasattr(block, "end"):
-        block.end += offset  # type: ignore[union-attr]
+    if isinstance(block, BulletList):
+        for item in block.items:
+            item.line += offset
+    elif isinstance(block, Table):
+        block.end += offset
+        for row in block.rows:
+            row.line += offset
 
 
 def parse_text(

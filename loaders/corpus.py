@@ -6,7 +6,6 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -18,6 +17,7 @@ from .derived import derived_path
 from .locations import check_seeds_dir, default_cache_dir
 from .manifest import part_versions
 from .parts import part_path
+from .repair import REPAIRS, UNREADABLE
 from .schema import TABLES
 from .workers import Progress
 
@@ -82,21 +82,6 @@ def _read_table(generation: Path, manifest: dict, name: str) -> pd.DataFrame:
     # entries and tags keep part order: each document's rows are contiguous
     # and in table order; sort by (doc_id, section|list, position) if needed.
     return frame
-
-
-#: What reading a damaged cache raises (a truncated or foreign part file ...).
-UNREADABLE = (OSError, pa.ArrowException, ValueError)
-
-
-class Repair(NamedTuple):
-    """How a build mends an unreadable cache."""
-
-    verify: bool = False  # re-parse the shards whose parts fail verification
-    force: bool = False  # rebuild everything
-
-
-#: Mildest first.
-REPAIRS = (Repair(verify=True), Repair(force=True))
 
 
 def read_cache(cache_dir: str | os.PathLike[str]) -> Corpus:

@@ -257,9 +257,11 @@ def assign_doc_ids(relpaths: list[str]) -> dict[str, str]:
         shown = readable_path(rel)
         without_suffix = shown[: shown.rfind(".")] if "." in shown.rpartition("/")[2] else shown
         stem = without_suffix.rpartition("/")[2]
-        candidates = [stem, without_suffix, shown]
-        candidates += [f"{shown}~{n}" for n in range(2, len(relpaths) + 2)]
-        candidate = next(c for c in candidates if c not in taken)  # the last ones are unique
+        candidate = next((c for c in (stem, without_suffix, shown) if c not in taken), "")
+        number = 2
+        while not candidate:  # only two names that read the same (see readable_path)
+            candidate = f"{shown}~{number}" if f"{shown}~{number}" not in taken else ""
+            number += 1
         taken.add(candidate)
         ids[rel] = candidate
     return ids

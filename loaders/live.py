@@ -25,11 +25,11 @@ from pathlib import Path
 
 from . import cache, derived
 from .build import BuildReport, build_cache, follow_outside_links_default
-from .corpus import REPAIRS, UNREADABLE, Repair, read_cache
 from .files import Scope, restatter
 from .journal import ChangeJournal
 from .listing import Listing
 from .locations import check_seeds_dir, default_cache_dir
+from .repair import REPAIRS, UNREADABLE, Repair
 from .workers import Progress
 
 NO_REPAIR = Repair()
@@ -148,6 +148,8 @@ class LiveCache:
         still cannot be read it is rebuilt from scratch.
         """
         with self._lock:
+            from .corpus import read_cache  # pandas: only when repairing
+
             for repair in REPAIRS:
                 report = self._scan(progress, repair)
                 try:

@@ -18,23 +18,14 @@ from .locations import check_seeds_dir, default_cache_dir
 from .manifest import part_versions
 from .parts import part_path
 from .repair import REPAIRS, UNREADABLE
-from .schema import TABLES
+from .schema import ENTRY_TEXT_COLUMNS, TABLES
 from .workers import Progress
 
 #: Text columns with few distinct values per row count: read as categoricals,
 #: which keeps the loaded corpus close to its Parquet size.
 DICTIONARY_COLUMNS = {
     "documents": ["category", "doc_type", "duplicate_of"],
-    "entries": [
-        "doc_id",
-        "section",
-        "name",
-        "description",
-        "change",
-        "ten_year",
-        "driving_force",
-        "extra",
-    ],
+    "entries": ["doc_id", "section", *ENTRY_TEXT_COLUMNS, "extra"],
     "tags": ["doc_id", "list", "value", "value_norm", "link"],
     "problems": ["path", "doc_id", "severity", "message"],
 }

@@ -120,21 +120,23 @@ def headings(text: str) -> int:
 
 
 def table_rows(text: str) -> int:
-    """Data rows with any text in every table markdown-it-py finds, at any depth."""
+    """Data rows holding any text in every table markdown-it-py finds, at any depth.
+
+    A row's text is read from its source line, not from the tokens: cells
+    beyond the header's count are data too (the loader keeps them in
+    ``extra._overflow``), though markdown-it-py drops them.
+    """
+    lines = text.split("\n")
     rows = 0
     in_body = False
-    cells: list[str] = []
     for token in parse_tokens(text):
         if token.type == "tbody_open":
             in_body = True
         elif token.type == "tbody_close":
             in_body = False
-        elif in_body and token.type == "tr_open":
-            cells = []
-        elif in_body and token.type == "inline":
-            cells.append(token.content.strip())
-        elif in_body and token.type == "tr_close":
-            rows += any(cells)
+        elif in_body and token.type == "tr_open" and token.map:
+            line = lines[token.map[0]].lstrip(" \t>")
+            rows += bool(line.replace("|", "").strip())
     return rows
 
 

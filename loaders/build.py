@@ -233,6 +233,7 @@ def _fill_counts(report: BuildReport, manifest: dict) -> None:
         tags += counts.get("tags", 0)
         entries.update(counts.get("entries", {}))
         problems.update(counts.get("problems", {}))
+    problems.update(manifest.get("derived_problems", {}).get("counts", {}))
     report.entries = {name: entries[name] for name in SECTIONS if entries[name]}
     report.entries.update({k: v for k, v in sorted(entries.items()) if k not in SECTIONS})
     report.documents = documents

@@ -58,6 +58,9 @@ def _read_table(generation: Path, manifest: dict, name: str) -> pd.DataFrame:
         part_path(generation, name, shard, version)
         for shard, version in enumerate(part_versions(manifest, name))
     ]
+    extra = manifest.get("derived_problems")
+    if name == "problems" and extra:  # what the derived tables' inputs had wrong
+        parts.append(str(cache.table_dir(generation, name) / extra["part"]))
     tables = [pq.ParquetFile(p, read_dictionary=DICTIONARY_COLUMNS[name]).read() for p in parts]
     if tables:
         table = pa.concat_tables(tables, promote_options="permissive")

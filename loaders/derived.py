@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,17 +32,25 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .manifest import part_versions
-from .parts import part_path
+from .parts import part_path, write_part
+from .schema import PROBLEMS, rows_to_table
 
 
 @dataclass(slots=True)
 class DeriveContext:
-    """What a derivation may read: the new generation's tables, and the seeds folder."""
+    """What a derivation may read (the new generation's tables, the seeds folder),
+    and where it reports what it could not read (:meth:`problem`)."""
 
     seeds: Path
     generation: Path
     manifest: dict
+    #: Problem rows in the contract's column order (path, doc_id, line, severity, message).
+    problems: list[tuple[object, ...]] = field(default_factory=list)
     _tables: dict[str, pa.Table] = field(default_factory=dict)
+
+    def problem(self, path: str, line: int | None, severity: str, message: str) -> None:
+        """A row for ``problems`` about a derivation's input (e.g. a vocabulary.csv line)."""
+        self.problems.append((path, None, line, severity, message))
 
     def table(self, name: str) -> pa.Table:
         """A contract table of the new generation, all shards (read once, then kept)."""
@@ -94,10 +103,22 @@ def derived_path(generation: Path, name: str) -> Path:
     return generation / f"{name}.parquet"
 
 
-def derive(context: DeriveContext, derivations: Sequence[Derivation]) -> None:
-    """Compute every derived table and write it into the (unpublished) generation."""
+def derive(context: DeriveContext, derivations: Sequence[Derivation], number: int) -> None:
+    """Compute every derived table and write it into the (unpublished) generation.
+
+    Problems the derivations reported become one more part of the
+    ``problems`` table (``part-derived-<generation>.parquet``), named in the
+    manifest under ``derived_problems`` with its counts, so every reader of
+    ``problems`` sees them with the documents' own.
+    """
     for derivation in derivations:
         table = derivation.compute(context)
         if not table.schema.equals(derivation.schema):
             table = table.select(derivation.schema.names).cast(derivation.schema)
         pq.write_table(table, derived_path(context.generation, derivation.name))
+    if context.problems:
+        name = f"part-derived-{number:06d}.parquet"
+        rows = rows_to_table(context.problems, PROBLEMS)
+        write_part(rows, os.path.join(context.generation, "problems.parquet", name))
+        severities = Counter(str(row[3]) for row in context.problems)
+        context.manifest["derived_problems"] = {"part": name, "counts": dict(severities)}

@@ -92,7 +92,8 @@ def run(the_plan: Plan, build: Build) -> Outcome:
         manifest = writer.manifest()
         # Derived tables (concepts ...) are computed here, from the finished
         # parts of this generation, before it is published.
-        derived.derive(derived.DeriveContext(build.seeds, out, manifest), build.derivations)
+        context = derived.DeriveContext(build.seeds, out, manifest)
+        derived.derive(context, build.derivations, number)
         cache.write_manifest(out, manifest)
         names = [*TABLES, *(d.name for d in build.derivations)]
         final = cache.publish(build.target, out, number, names)

@@ -106,3 +106,46 @@ def test_without_derivations_the_corpus_has_none(tmp_path: Path, seeds_copy) -> 
     seeds = seeds_copy(FIXTURE_DOCS / "new_layout.md")
     write_vocabulary(seeds, "Unused")
     assert load_corpus(seeds, tmp_path / "cache").derived == {}
+
+
+def checked_labels(context: DeriveContext) -> pa.Table:
+    """Labels from vocabulary.csv, reporting the lines that have no label."""
+    rows = []
+    path = context.seeds / "vocabulary.csv"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for number, line in enumerate(lines[1:], start=2):
+        name, _, label = line.partition(",")
+        if not label:
+            context.problem("vocabulary.csv", number, "warning", f"{name!r} has no label; skipped")
+            continue
+        rows.append((name, label))
+    return pa.table({"list": [r[0] for r in rows], "label": [r[1] for r in rows]})
+
+
+LABELS = Derivation(
+    "labels",
+    pa.schema([("list", pa.string()), ("label", pa.string())]),
+    checked_labels,
+    inputs=lambda seeds: [seeds / "vocabulary.csv"],
+)
+
+
+def test_a_derivation_reports_what_its_inputs_had_wrong(tmp_path: Path, seeds_copy) -> None:
+    seeds = seeds_copy(FIXTURE_DOCS / "new_layout.md")
+    (seeds / "vocabulary.csv").write_text("list,label\nThemes,Big themes\nKeywords\n")
+    cache = tmp_path / "cache"
+
+    report = build_cache(seeds, cache, derivations=[LABELS])
+
+    expected = ["vocabulary.csv", None, 3, "warning", "'Keywords' has no label; skipped"]
+    corpus = read_cache(cache)
+    rows = corpus.problems[corpus.problems["path"] == "vocabulary.csv"]
+    assert rows.astype(object).where(rows.notna(), None).values.tolist() == [expected]
+    plain = pd.read_parquet(cache / "problems.parquet")
+    assert (plain["path"] == "vocabulary.csv").sum() == 1
+    assert report.problems["warning"] == len(corpus.problems)
+    assert corpus.derived["labels"]["list"].tolist() == ["Themes"]
+
+    (seeds / "vocabulary.csv").write_text("list,label\nThemes,Big themes\n")
+    build_cache(seeds, cache, derivations=[LABELS])
+    assert not (read_cache(cache).problems["path"] == "vocabulary.csv").any()

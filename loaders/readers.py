@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from itertools import pairwise
 
 from . import engine_fast, engine_markdown_it
-from .blocks import Block, BulletList, Table
+from .blocks import Block
+from .chunks import blocks_by_chunk
 from .decoding import decode
 from .document import ParsedDocument, build_document
 from .schema import ERROR, WARNING
@@ -32,7 +32,8 @@ ENGINES: dict[str, Engine] = {
 }
 
 #: Above this size a document leaving the fast engine's subset is parsed
-#: section by section, so one odd 50 MB file cannot stall or bloat a build.
+#: chunk by chunk (see :mod:`loaders.chunks`): only the chunks that need it go
+#: to markdown-it-py, so one odd line cannot make a 50 MB file take a minute.
 LARGE_DOCUMENT = 4 * 1024 * 1024
 
 
@@ -49,42 +50,13 @@ def read_blocks(
             return engine_fast.parse_blocks(text, lines), "fast"
         except engine_fast.NeedsFullParser:
             if len(text) > LARGE_DOCUMENT:
-                return _blocks_by_section(text), "markdown-it (by section)"
+                return blocks_by_chunk(text), "fast and markdown-it (by chunk)"
             return engine_markdown_it.parse_blocks(text), "markdown-it"
     try:
         parse = ENGINES[engine]
     except KeyError:
         raise ValueError(f"unknown engine {engine!r}; choose one of {sorted(ENGINES)}") from None
     return parse(text), engine
-
-
-def _blocks_by_section(text: str) -> list[Block]:
-    """Parse a huge document one ``## `` section at a time, fixing line numbers."""
-    lines = text.split("\n")
-    starts = [0] + [i for i, line in enumerate(lines) if line.startswith("## ") and i]
-    starts.append(len(lines))
-    blocks: list[Block] = []
-    for begin, end in pairwise(starts):
-        chunk = "\n".join(lines[begin:end])
-        try:
-            part = engine_fast.parse_blocks(chunk)
-        except engine_fast.NeedsFullParser:
-            part = engine_markdown_it.parse_blocks(chunk)
-        for block in part:
-            _shift(block, begin)
-        blocks.extend(part)
-    return blocks
-
-
-def _shift(block: Block, offset: int) -> None:
-    block.line += offset
-    if isinstance(block, BulletList):
-        for item in block.items:
-            item.line += offset
-    elif isinstance(block, Table):
-        block.end += offset
-        for row in block.rows:
-            row.line += offset
 
 
 def parse_text(

@@ -81,6 +81,9 @@ class ChangeJournal:
         self._prefixes: dict[int, str] = {}  # folder watch -> relative folder ("" or "a/b/")
         #: Documents that are symbolic links: re-stat them on every refresh.
         self.links: set[str] = set()
+        #: Hidden files with a document suffix that changed since the last take()
+        #: (see :meth:`take`); they may be hard links to documents.
+        self.hidden: set[str] = set()
         self._changed: set[str] = set()
         self._lost = False
         self._inotify = open_inotify()
@@ -201,6 +204,10 @@ class ChangeJournal:
                 self._lost = True  # its permissions may have changed
             return
         if name.startswith("."):
+            if not mask & flags.ISDIR and is_document_name(name[1:]):
+                # Not a document, but maybe a hard link to one (a file renamed
+                # hidden while a twin keeps the name): the caller checks.
+                self.hidden.add(prefix + name)
             return
         if mask & flags.ISDIR:
             # A folder came, went or changed permissions: rescan it all.

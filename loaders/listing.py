@@ -132,6 +132,12 @@ class Listing:
         wanted = {inodes[positions[p]] for p in paths if p in positions} - {0}
         return {path for path, ino in zip(self.paths, inodes, strict=True) if ino in wanted}
 
+    def with_inode(self, inode: int) -> set[str]:
+        """Paths that are the file with this inode (hard links of one file)."""
+        if not inode:
+            return set()
+        return {path for path, ino in zip(self.paths, self.inodes, strict=True) if ino == inode}
+
     def _row(self, at: int) -> Row:
         return (self.paths[at], self.sizes[at], self.mtimes[at], self.ctimes[at], self.inodes[at])
 

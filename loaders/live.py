@@ -97,6 +97,7 @@ class LiveCache:
         listing = report.listing
         reported = set(changed)
         changed |= journal.links  # their targets are not watched: re-check them always
+        changed |= self._twins_of_hidden(journal, listing)
         if len(changed) > max(SCAN_ABOVE, len(listing) // 10):
             # Re-stat-ing path by path only pays for a few paths; a checkout
             # or a bulk copy is scanned like a first build.
@@ -134,6 +135,22 @@ class LiveCache:
             )
         self._report = self._build(progress, patched)
         return self._report
+
+    def _twins_of_hidden(self, journal: ChangeJournal, listing: Listing) -> set[str]:
+        """Documents that are hard links of hidden files written since the last refresh.
+
+        Written through a hidden name (``.draft.md`` linked to ``draft.md``),
+        a document changes without an event of its own.
+        """
+        twins: set[str] = set()
+        hidden, journal.hidden = journal.hidden, set()
+        for name in hidden:
+            try:
+                inode = os.stat(os.path.join(self.seeds, name)).st_ino
+            except OSError:
+                continue  # gone again, or an editor's lock link to nowhere
+            twins |= listing.with_inode(inode)
+        return twins
 
     def _forget(self) -> None:
         if self._journal is not None:

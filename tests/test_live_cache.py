@@ -427,3 +427,16 @@ def test_without_inotify_every_refresh_is_a_correct_full_scan(
     report = live.refresh()
     assert (report.parsed, report.documents) == (1, 7)
     assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_an_edit_through_a_hidden_hard_link_is_seen(
+    live: LiveCache, seeds: Path, tmp_path: Path
+) -> None:
+    """A document renamed hidden while a hard link keeps its content in the folder."""
+    first = sorted(seeds.glob("*.md"))[0]
+    os.link(first, seeds / "twin.md")
+    first.rename(seeds / ".hidden.md")
+    live.refresh()
+    append_line(seeds / ".hidden.md")  # events name only the hidden file
+    assert refresh_without_scan(live).parsed == 1
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")

@@ -15,7 +15,7 @@ import sys
 import time
 
 from .build import BuildReport, build_cache
-from .cache import CacheError
+from .cache import CacheError, CacheWriteError
 from .live import LiveCache
 from .locations import SeedsError
 from .progress import ProgressBar
@@ -43,13 +43,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="rebuild everything from scratch")
     parser.add_argument(
+        "--follow-outside-links",
+        action="store_true",
+        help="also read documents that are symbolic links to files outside the seeds folder",
+    )
+    parser.add_argument(
         "--watch",
         action="store_true",
         help="keep the cache up to date as files change, until interrupted (Ctrl-C)",
     )
     args = parser.parse_args(argv)
     bar = ProgressBar()
-    options = {"engine": args.engine, "workers": args.workers}
+    options = {
+        "engine": args.engine,
+        "workers": args.workers,
+        "follow_outside_links": args.follow_outside_links or None,
+    }
     try:
         if args.watch:
             live = LiveCache(args.seeds, args.cache, **options)
@@ -60,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             report = forced or report
         else:
             report = build_cache(args.seeds, args.cache, progress=bar, force=args.force, **options)
-    except (SeedsError, CacheError) as exc:
+    except (SeedsError, CacheError, CacheWriteError) as exc:
         bar.close()
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -92,7 +101,7 @@ def watch(live: LiveCache) -> int:
             time.sleep(WATCH_SETTLE)  # an editor's save is a burst of events
             try:
                 report = live.refresh()
-            except (SeedsError, CacheError, OSError) as exc:  # e.g. the folder was removed
+            except (SeedsError, CacheError, OSError) as exc:  # the folder removed, a full disk
                 print(f"error: {exc}; still watching", file=sys.stderr, flush=True)
                 continue
             if report.changed:

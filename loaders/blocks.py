@@ -62,4 +62,12 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
 
-Block = Heading | Paragraph | BulletList | Table
+@dataclass(slots=True)
+class Notice:
+    """Something an engine had to do to read the text, for the problems table."""
+
+    line: int
+    message: str
+
+
+Block = Heading | Paragraph | BulletList | Table | Notice

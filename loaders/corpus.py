@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -11,23 +12,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import cache
-from .build import BuildReport, Progress, build_cache
+from .build import BuildReport, build_cache
+from .derived import derived_path
 from .locations import check_seeds_dir, default_cache_dir
+from .manifest import part_versions
+from .parts import part_path
+from .repair import REPAIRS, UNREADABLE
+from .schema import ENTRY_TEXT_COLUMNS, TABLES
+from .workers import Progress
 
 #: Text columns with few distinct values per row count: read as categoricals,
 #: which keeps the loaded corpus close to its Parquet size.
 DICTIONARY_COLUMNS = {
     "documents": ["category", "doc_type", "duplicate_of"],
-    "entries": [
-        "doc_id",
-        "section",
-        "name",
-        "description",
-        "change",
-        "ten_year",
-        "driving_force",
-        "extra",
-    ],
+    "entries": ["doc_id", "section", *ENTRY_TEXT_COLUMNS, "extra"],
     "tags": ["doc_id", "list", "value", "value_norm", "link"],
     "problems": ["path", "doc_id", "severity", "message"],
 }
@@ -44,6 +42,8 @@ class Corpus:
     seeds_dir: Path | None = None
     cache_dir: Path | None = None
     report: BuildReport | None = None
+    #: The derived tables of the same generation, by name (see :mod:`loaders.derived`).
+    derived: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def memory_bytes(self) -> int:
         return sum(
@@ -52,14 +52,19 @@ class Corpus:
         )
 
 
-def _read_table(generation: Path, name: str) -> pd.DataFrame:
-    folder = cache.table_dir(generation, name)
-    parts = sorted(folder.glob("part-*.parquet"))
+def _read_table(generation: Path, manifest: dict, name: str) -> pd.DataFrame:
+    """One table of a generation: exactly the part files its manifest names."""
+    parts = [
+        part_path(generation, name, shard, version)
+        for shard, version in enumerate(part_versions(manifest, name))
+    ]
+    extra = manifest.get("derived_problems")
+    if name == "problems" and extra:  # what the derived tables' inputs had wrong
+        parts.append(str(cache.table_dir(generation, name) / extra["part"]))
     tables = [pq.ParquetFile(p, read_dictionary=DICTIONARY_COLUMNS[name]).read() for p in parts]
-    table = pa.concat_tables(tables, promote_options="permissive") if tables else None
-    if table is None:
-        from .schema import TABLES
-
+    if tables:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    else:
         table = TABLES[name].empty_table()
     table = table.unify_dictionaries().combine_chunks()
     frame = table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
@@ -73,13 +78,6 @@ def _read_table(generation: Path, name: str) -> pd.DataFrame:
     return frame
 
 
-#: What reading a damaged cache raises (a truncated or foreign part file ...).
-UNREADABLE = (OSError, pa.ArrowException, ValueError)
-#: How an unreadable cache is mended, mildest first: re-parse the parts that
-#: fail verification, then rebuild everything.
-REPAIRS: tuple[dict[str, bool], ...] = ({"verify": True}, {"force": True})
-
-
 def read_cache(cache_dir: str | os.PathLike[str]) -> Corpus:
     """Read the current generation of a cache folder (no building)."""
     folder = Path(cache_dir)
@@ -90,13 +88,21 @@ def read_cache(cache_dir: str | os.PathLike[str]) -> Corpus:
             raise FileNotFoundError(
                 f"no cache in {folder}; build it with: python -m loaders SEEDS --cache {folder}"
             )
+        manifest = cache.read_manifest(generation)
+        if manifest is None or "parts" not in manifest:
+            raise ValueError(f"the cache in {folder} has no readable manifest")
         try:
-            frames = {name: _read_table(generation, name) for name in DICTIONARY_COLUMNS}
+            frames = {name: _read_table(generation, manifest, name) for name in TABLES}
+            derived = {
+                name: pd.read_parquet(derived_path(generation, name))
+                for name in manifest.get("derived", [])
+            }
         except FileNotFoundError as exc:  # a newer build removed it meanwhile: retry
             last_error = exc
             continue
-        return Corpus(**frames, cache_dir=folder)
-    raise last_error  # type: ignore[misc]
+        return Corpus(**frames, cache_dir=folder, derived=derived)
+    assert last_error is not None  # the loop ran and every attempt failed
+    raise last_error
 
 
 def load_corpus(
@@ -105,30 +111,38 @@ def load_corpus(
     *,
     progress: Progress | None = None,
     engine: str = "fast",
+    follow_outside_links: bool | None = None,
 ) -> Corpus:
     """Build or refresh the cache of ``seeds_dir`` and return its four tables.
 
     A cache that cannot be read is verified part by part and repaired; if
     that fails too it is rebuilt from scratch. Bad input never raises: it is
-    in ``corpus.problems``.
+    in ``corpus.problems``. ``follow_outside_links``: see
+    :func:`loaders.build_cache`.
     """
     seeds = check_seeds_dir(seeds_dir)
     target = Path(cache_dir) if cache_dir is not None else default_cache_dir(seeds)
-    report = build_cache(seeds, target, progress=progress, engine=engine)
+    report = build_cache(
+        seeds,
+        target,
+        progress=progress,
+        engine=engine,
+        follow_outside_links=follow_outside_links,
+    )
     for repair in REPAIRS:
         try:
             corpus = read_cache(target)
             break
         except UNREADABLE:
-            report = build_cache(seeds, target, progress=progress, engine=engine, **repair)
+            report = build_cache(
+                seeds,
+                target,
+                progress=progress,
+                engine=engine,
+                verify=repair.verify,
+                force=repair.force,
+                follow_outside_links=follow_outside_links,
+            )
     else:
         corpus = read_cache(target)
-    return Corpus(
-        corpus.documents,
-        corpus.entries,
-        corpus.tags,
-        corpus.problems,
-        seeds_dir=seeds,
-        cache_dir=target,
-        report=report,
-    )
+    return dataclasses.replace(corpus, seeds_dir=seeds, cache_dir=target, report=report)

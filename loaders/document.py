@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from . import columns as cols
-from .blocks import Block, BulletList, Heading, Paragraph, Row, Table
-from .inline import may_hold_inline, plain, to_plain
-from .tablesplit import split_row_keeping_code_pipes, split_row_keeping_text_pipes
-
-ERROR = "error"
-WARNING = "warning"
+from . import aliases
+from .blocks import Block, BulletList, Heading, Notice, Paragraph, Table
+from .entries import TableRows
+from .inline import InlineBudget, may_hold_inline
+from .schema import WARNING
 
 #: A link destination as CommonMark allows it: one level of balanced parentheses.
 _DESTINATION = r"<?(?P<url>(?:[^()\s<>]|\([^()\s]*\))*)>?"
@@ -45,41 +41,6 @@ _EXPLODED_MIN_ITEMS = 6
 _EXPLODED_SHARE = 0.8
 
 
-@dataclass(frozen=True, slots=True)
-class _Layout:
-    """How a table's columns map onto the entry fields (cached per header)."""
-
-    header: tuple[str, ...]
-    width: int
-    text_fields: tuple[int, ...]  # column index of name ... driving_force, -1 if absent
-    relevancy_at: int
-    unmapped: tuple[int, ...]
-    has_name: bool
-
-
-@lru_cache(maxsize=1024)
-def _layout(raw_header: tuple[str, ...]) -> _Layout:
-    header = [plain(h) for h in raw_header]
-    index_of: dict[str, int] = {}
-    unmapped: list[int] = []
-    for index, name in enumerate(header):
-        column = cols.canonical_column(name)
-        if column is None or column in index_of:
-            unmapped.append(index)
-            if not name:
-                header[index] = f"column {index + 1}"
-        else:
-            index_of[column] = index
-    return _Layout(
-        header=tuple(header),
-        width=len(header),
-        text_fields=tuple(index_of.get(f, -1) for f in cols.ENTRY_FIELDS[:5]),
-        relevancy_at=index_of.get("relevancy", -1),
-        unmapped=tuple(unmapped),
-        has_name="name" in index_of,
-    )
-
-
 @dataclass(slots=True)
 class ParsedDocument:
     """Rows of one document, in the column order of :mod:`loaders.schema`."""
@@ -94,7 +55,7 @@ class ParsedDocument:
     engine: str = ""
 
 
-class _Builder:
+class _Builder(TableRows):
     """Walks the blocks of one document once, filling a :class:`ParsedDocument`."""
 
     def __init__(self, parsed: ParsedDocument, lines: list[str], today: dt.date) -> None:
@@ -112,13 +73,15 @@ class _Builder:
             "doc_type": None,
             "summary": None,
             "sha256": "",
-            "sections": [],
         }
+        self.sections: list[str] = []
+        self.doc["sections"] = self.sections
         self.positions: dict[str, int] = {}
         self.list_positions: dict[str, int] = {}
         self.section_lines: dict[str, int] = {}
         self.summary: list[str] = []
         self.row_keys: list[str] = []
+        self.inline = InlineBudget(sum(map(len, lines)) + len(lines))
 
     def problem(self, line: int | None, severity: str, message: str) -> None:
         out = self.out
@@ -132,10 +95,10 @@ class _Builder:
         raw = heading.text
         suffix = _TITLE_SUFFIX.search(raw)
         if suffix is None:
-            self.doc["title"] = plain(raw) or None
+            self.doc["title"] = self.inline.plain(raw, heading.line) or None
             self.problem(heading.line, WARNING, "title line has no '(from page …)' date link")
             return
-        self.doc["title"] = plain(raw[: suffix.start()].strip()) or None
+        self.doc["title"] = self.inline.plain(raw[: suffix.start()].strip(), heading.line) or None
         self.doc["page_url"] = suffix["url"].strip() or None
         token = suffix["token"].strip()
         date = _PAGE_DATE.match(token)
@@ -179,12 +142,12 @@ class _Builder:
     def other_facts(self, block: BulletList, heading: str) -> None:
         leftovers = []
         for item in block.items:
-            fact = _KEY_VALUE.fullmatch(plain(item.text))
+            fact = _KEY_VALUE.fullmatch(self.inline.plain(item.text, item.line))
             key = fact[1].casefold() if fact else ""
-            if key in ("category", "catégorie", "categorie"):
-                self.doc["category"] = fact[2].strip() or None  # type: ignore[index]
-            elif key == "type":
-                self.doc["doc_type"] = fact[2].strip() or None  # type: ignore[index]
+            if fact is not None and key in ("category", "catégorie", "categorie"):
+                self.doc["category"] = fact[2].strip() or None
+            elif fact is not None and key == "type":
+                self.doc["doc_type"] = fact[2].strip() or None
             else:
                 leftovers.append(item)
         if leftovers:
@@ -223,11 +186,11 @@ class _Builder:
             )
             for value in values:
                 out.tags.append(
-                    (doc_id, heading, position, value, cols.normalize_value(value), None)
+                    (doc_id, heading, position, value, aliases.normalize_value(value), None)
                 )
                 position += 1
         elif not may_hold_inline(" ".join(item.text for item in block.items)):
-            normalize = cols.normalize_value
+            normalize = aliases.normalize_value
             for item in block.items:  # nothing to resolve in any bullet: the fast path
                 text = item.text
                 if not text:
@@ -237,7 +200,7 @@ class _Builder:
                 position += 1
         else:
             for item in block.items:
-                text, has_html = to_plain(item.text)
+                text, has_html = self.inline.to_plain(item.text, item.line)
                 text = text.strip()
                 if not text:
                     self.problem(item.line, WARNING, f"empty bullet in {heading}; skipped")
@@ -249,153 +212,29 @@ class _Builder:
                 link = _SINGLE_LINK.fullmatch(item.text)
                 target = link["url"] if link is not None else None
                 out.tags.append(
-                    (doc_id, heading, position, text, cols.normalize_value(text), target)
+                    (doc_id, heading, position, text, aliases.normalize_value(text), target)
                 )
                 position += 1
         self.list_positions[heading] = position
 
-    # -- tables ---------------------------------------------------------------
-
-    def table(self, table: Table, section: str) -> None:
-        layout = _layout(tuple(table.header))
-        if not table.rows:
-            self.problem(table.line, WARNING, f"table in {section} has a header but no rows")
+    def table_lookalike(self, paragraph: Paragraph, section: str) -> None:
+        """Warn about pipe rows that are not a table (e.g. header and delimiter disagree)."""
+        text = paragraph.text
+        if text[:1] != "|" or "\n|" not in text:
             return
-        width = layout.width
-        fields = layout.text_fields
-        relevancy_at = layout.relevancy_at
-        doc_id = self.out.doc_id
-        position = self.positions.get(section, 0)
-        lines = self.lines
-        key_parts = self.row_keys
-        entries = self.out.entries
-        # One search over the whole table decides whether any cell needs the
-        # inline parser; in most documents none does.
-        clean = not may_hold_inline(" ".join(lines[table.line : table.end]))
-        simple = clean and not layout.unmapped
-        small = cols.SMALL_RELEVANCY
-        for row in table.rows:
-            cells = row.cells
-            if simple and len(cells) == width and all(cells):
-                relevancy = small.get(cells[relevancy_at]) if relevancy_at >= 0 else None
-                if relevancy is not None or relevancy_at < 0:
-                    entries.append(
-                        (
-                            doc_id,
-                            section,
-                            position,
-                            *[cells[i] if i >= 0 else None for i in fields],
-                            relevancy,
-                            "{}",
-                        )
-                    )
-                    key_parts.append(section)
-                    key_parts.extend(cells)
-                    position += 1
-                    continue
-            if self._row(row, cells, layout, section, position, clean):
-                position += 1
-        self.positions[section] = position
-
-    def _repair(self, line: int, line_text: str, cells: list[str], width: int) -> list[str]:
-        """Cells of a row that split into too many: pipes that were meant as text.
-
-        ``PoC||GTFO`` and a pipe inside a code span are split by Markdown's
-        table rule; when keeping them whole gives exactly the header's width,
-        that reading wins.
-        """
-        text = line_text.lstrip(" \t")
-        if "||" in text:
-            repaired = split_row_keeping_text_pipes(text)
-            if len(repaired) == width:
-                self.problem(
-                    line, WARNING, "'||' inside a cell read as text, not as an empty column"
-                )
-                return repaired
-        if "`" in text:
-            repaired = split_row_keeping_code_pipes(text)
-            if len(repaired) == width:
-                self.problem(
-                    line, WARNING, "'|' inside a `code` span read as text, not as a column break"
-                )
-                return repaired
-        return cells
-
-    def _row(
-        self, row: Row, cells: list[str], layout: _Layout, section: str, position: int, clean: bool
-    ) -> bool:
-        """One table row the careful way; False when the row is skipped (all blank)."""
-        width = layout.width
-        line_text = self.lines[row.line]
-        if len(cells) > width:
-            cells = self._repair(row.line, line_text, cells, width)
-        if not any(cells):
-            return False
-        count = len(cells)
-        if count < width:
-            self.problem(
-                row.line,
-                WARNING,
-                f"{section}: row has {count} of {width} cells; the missing ones are left empty",
-            )
-            cells = cells + [""] * (width - count)
-        values: list[object] = []
-        for index in layout.text_fields:
-            cell = cells[index] if index >= 0 else ""
-            if not cell:
-                values.append(None)
-            elif clean:
-                values.append(cell)
-            else:
-                text, has_html = to_plain(cell)
-                if has_html:
-                    self.problem(
-                        row.line, WARNING, f"{section}: raw HTML in a cell is kept as text"
-                    )
-                values.append(text)
-        relevancy = None
-        if layout.relevancy_at >= 0:
-            cell = cells[layout.relevancy_at]
-            relevancy, why = cols.parse_relevancy(cell if clean else plain(cell))
-            if why is not None:
-                self.problem(row.line, WARNING, f"{section}: {why}")
-        extra: dict[str, object] = {}
-        for index in layout.unmapped:
-            if cells[index]:
-                extra[layout.header[index]] = plain(cells[index])
-        if count > width:
-            extra["_overflow"] = [plain(c) for c in cells[width:]]
-            self.problem(
-                row.line,
-                WARNING,
-                f"{section}: row has {count} cells but the header has {width}; "
-                "the extra cells are kept in extra._overflow",
-            )
-        if layout.has_name and values[0] is None:
-            self.problem(
-                row.line,
-                WARNING,
-                f"{section}: row has no name (a wrapped continuation row?); kept as its own row",
-            )
-        self.out.entries.append(
-            (
-                self.out.doc_id,
-                section,
-                position,
-                *values,
-                relevancy,
-                json.dumps(extra, ensure_ascii=False) if extra else "{}",
-            )
+        rows = sum(1 for line in text.split("\n") if line.lstrip()[:1] == "|")
+        self.problem(
+            paragraph.line,
+            WARNING,
+            f"{section}: {rows:,} lines look like table rows but are not a table (its header "
+            "and delimiter rows do not match); they are not entries",
         )
-        self.row_keys.append(section)
-        self.row_keys.extend(cells)
-        return True
 
     # -- whole document -------------------------------------------------------
 
     def run(self, blocks: list[Block]) -> None:
         doc = self.doc
-        sections: list[str] = doc["sections"]  # type: ignore[assignment]
+        sections = self.sections
         heading: str | None = None
         canonical: str | None = None
         title_seen = False
@@ -407,8 +246,11 @@ class _Builder:
                     continue
                 if block.level != 2:
                     continue
-                heading = plain(block.text).strip() or f"(untitled section, line {block.line + 1})"
-                canonical = cols.canonical_section(heading)
+                heading = (
+                    self.inline.plain(block.text, block.line).strip()
+                    or f"(untitled section, line {block.line + 1})"
+                )
+                canonical = aliases.canonical_section(heading)
                 sections.append(heading)
                 first = self.section_lines.get(canonical)
                 if first is not None:
@@ -428,10 +270,20 @@ class _Builder:
                 else:
                     self.tag_list(block, heading or "(no section)")
             elif isinstance(block, Paragraph):
+                self.table_lookalike(block, canonical or "(no section)")
                 if heading is None:
                     self.preamble(block)
                 elif canonical == "Summary":
-                    self.summary.append(plain(block.text))
+                    self.summary.append(self.inline.plain(block.text, block.line))
+            elif isinstance(block, Notice):
+                self.problem(block.line, WARNING, block.message)
+        if self.inline.over:
+            self.problem(
+                self.inline.first_line,
+                WARNING,
+                f"{self.inline.over:,} piece(s) of text hold more Markdown markup than a "
+                "document this size is parsed for; they are kept as written",
+            )
         if not title_seen:
             self.problem(None, WARNING, "no title line (a '# ' heading) found")
         if doc["source_url"] is None:

@@ -10,20 +10,46 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
-from .blocks import Block, BulletList, Heading, ListItem, Paragraph, Row, Table
+from .blocks import Block, BulletList, Heading, ListItem, Notice, Paragraph, Row, Table
 from .tablesplit import split_row
+
+#: markdown-it-py drops *everything* after a block nested deeper than its
+#: ``maxNesting`` (20 levels: ten nested lists). Two levels before that, the
+#: guard below takes each line as a paragraph of text instead, so deeper
+#: content is kept, flattened into the item around it, and nothing after it
+#: is lost.
+FLATTEN_KEY = "seedscope_flattened"
+
+
+def _flatten_deep_lines(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if silent or state.level < state.md.options.maxNesting - 2:
+        return False
+    text = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [start, start + 1]
+    inline = state.push("inline", "", 0)
+    inline.content = text.strip()
+    inline.map = [start, start + 1]
+    inline.children = []
+    state.push("paragraph_close", "p", -1)
+    state.line = start + 1
+    state.env.setdefault(FLATTEN_KEY, []).append(start)
+    return True
 
 
 @cache
 def markdown_parser() -> MarkdownIt:
     """The one parser configuration the project uses everywhere."""
-    return MarkdownIt("commonmark").enable("table")
+    md = MarkdownIt("commonmark").enable("table")
+    md.block.ruler.before("table", "flatten_deep_lines", _flatten_deep_lines)
+    return md
 
 
-def parse_tokens(text: str) -> list[Token]:
-    return markdown_parser().parse(text)
+def parse_tokens(text: str, env: dict | None = None) -> list[Token]:
+    return markdown_parser().parse(text, env if env is not None else {})
 
 
 def _align(token: Token) -> str:
@@ -138,4 +164,16 @@ def blocks_from_tokens(tokens: list[Token], text: str) -> list[Block]:
 
 
 def parse_blocks(text: str) -> list[Block]:
-    return blocks_from_tokens(parse_tokens(text), text)
+    env: dict = {}
+    blocks = blocks_from_tokens(parse_tokens(text, env), text)
+    flattened = env.get(FLATTEN_KEY)
+    if flattened:
+        levels = (markdown_parser().options.maxNesting - 2) // 2
+        blocks.append(
+            Notice(
+                flattened[0],
+                f"content nested more than {levels} levels deep (lists or quotes); "
+                f"its {len(flattened):,} deeper line(s) are kept as text of the item around them",
+            )
+        )
+    return blocks

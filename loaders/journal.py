@@ -7,14 +7,17 @@ this is the same idea for a long-lived process such as the dashboard: Linux
 inotify watches every folder of the seeds tree and the kernel queues an event
 for every create, write, attribute change, move and delete of a child.
 
-The queue is read synchronously in :meth:`ChangeJournal.take`, so a file
+The kernel's queue is read through ``inotify_simple`` (a thin wrapper of the
+system calls), synchronously in :meth:`ChangeJournal.take`, so a file
 written before ``take()`` is called is always reported (no watcher thread, no
 delivery delay). When the journal cannot vouch for the folder it says so by
 returning ``None``, and the caller falls back to a full scan:
 
 * the kernel queue overflowed, or a watch could not be added (inotify limits);
 * a folder was created, deleted, moved or had its permissions changed;
-* the root itself was deleted, moved or unmounted.
+* the root itself was deleted, moved or unmounted;
+* there is no inotify at all (macOS, Windows, some containers): then every
+  refresh is a full scan, which is always correct, only slower.
 
 Documents that are symbolic links cannot be vouched for: their targets (and
 any link in between) may live anywhere and change without an event here. The
@@ -27,62 +30,37 @@ systems. The dashboard's Refresh button always does a full scan.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
-import functools
 import os
-import struct
-import sys
+
+# Imports on any POSIX system; only Linux has the system calls behind it, and
+# elsewhere open_inotify() says so (loaders, with its flock, needs POSIX anyway).
+from inotify_simple import INotify, flags
 
 from .files import is_document_name
 
-# <sys/inotify.h>
-IN_MODIFY = 0x00000002
-IN_ATTRIB = 0x00000004
-IN_CLOSE_WRITE = 0x00000008
-IN_MOVED_FROM = 0x00000040
-IN_MOVED_TO = 0x00000080
-IN_CREATE = 0x00000100
-IN_DELETE = 0x00000200
-IN_DELETE_SELF = 0x00000400
-IN_MOVE_SELF = 0x00000800
-IN_UNMOUNT = 0x00002000
-IN_Q_OVERFLOW = 0x00004000
-IN_IGNORED = 0x00008000
-IN_ONLYDIR = 0x01000000
-IN_DONT_FOLLOW = 0x02000000
-IN_ISDIR = 0x40000000
-IN_NONBLOCK = os.O_NONBLOCK
-IN_CLOEXEC = os.O_CLOEXEC
-
 #: What a folder watch listens for: every way a child can change.
 FOLDER_EVENTS = (
-    IN_MODIFY
-    | IN_ATTRIB
-    | IN_CLOSE_WRITE
-    | IN_MOVED_FROM
-    | IN_MOVED_TO
-    | IN_CREATE
-    | IN_DELETE
-    | IN_DELETE_SELF
-    | IN_MOVE_SELF
+    flags.MODIFY
+    | flags.ATTRIB
+    | flags.CLOSE_WRITE
+    | flags.MOVED_FROM
+    | flags.MOVED_TO
+    | flags.CREATE
+    | flags.DELETE
+    | flags.DELETE_SELF
+    | flags.MOVE_SELF
 )
 #: Events after which the journal cannot vouch for the folder any more.
-LOST_TRACK = IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT | IN_DELETE_SELF | IN_MOVE_SELF
-_HEADER = struct.Struct("iIII")  # wd, mask, cookie, len
+LOST_TRACK = flags.Q_OVERFLOW | flags.IGNORED | flags.UNMOUNT | flags.DELETE_SELF | flags.MOVE_SELF
 
 
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    if not sys.platform.startswith("linux"):
-        return None
+def open_inotify() -> INotify | None:
+    """A non-blocking inotify instance, or None where there is none (or its limit is reached)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.inotify_init1  # noqa: B018 - present on every Linux libc, but check
-    except (OSError, AttributeError):
+        return INotify(nonblocking=True)
+    except (OSError, AttributeError):  # AttributeError: a libc without inotify_init1 (macOS)
         return None
-    return libc
 
 
 class ChangeJournal:
@@ -95,37 +73,35 @@ class ChangeJournal:
     ``take()`` returns None.
     """
 
-    def __init__(self, root: str | os.PathLike[str], skip: str | os.PathLike[str] | None = None):
-        self._fd = -1
+    def __init__(
+        self, root: str | os.PathLike[str], skip: str | os.PathLike[str] | None = None
+    ) -> None:
         self.root = os.path.realpath(root)
         self._skip = os.path.realpath(skip) if skip is not None else None
         self._prefixes: dict[int, str] = {}  # folder watch -> relative folder ("" or "a/b/")
         #: Documents that are symbolic links: re-stat them on every refresh.
         self.links: set[str] = set()
+        #: Hidden files with a document suffix that changed since the last take()
+        #: (see :meth:`take`); they may be hard links to documents.
+        self.hidden: set[str] = set()
         self._changed: set[str] = set()
         self._lost = False
-        self._libc = _libc()
-        if self._libc is None:
-            return
-        fd = self._libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
-        if fd < 0:
-            return
-        self._fd = fd
-        if not self._watch_tree(self.root, ""):
+        self._inotify = open_inotify()
+        if self._inotify is not None and not self._watch_tree(self.root, ""):
             self.close()
 
     @property
     def available(self) -> bool:
-        return self._fd >= 0
+        return self._inotify is not None
 
     def fileno(self) -> int:
         """The inotify descriptor, readable when events are queued (for ``select``)."""
-        return self._fd
+        return self._inotify.fileno() if self._inotify is not None else -1
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        if self._inotify is not None:
+            self._inotify.close()
+            self._inotify = None
 
     def __enter__(self) -> ChangeJournal:
         return self
@@ -142,7 +118,7 @@ class ChangeJournal:
         None also when inotify is unavailable. After None the journal is
         closed; make a new one before the rescan.
         """
-        if self._fd < 0:
+        if self._inotify is None:
             return None
         self._drain()
         if self._lost:
@@ -154,14 +130,13 @@ class ChangeJournal:
     # -- watching -----------------------------------------------------------------
 
     def _add_watch(self, path: str, mask: int) -> int:
-        assert self._libc is not None
-        wd = self._libc.inotify_add_watch(self._fd, os.fsencode(path), mask)
-        if wd < 0:
-            code = ctypes.get_errno()
-            if code in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
+        assert self._inotify is not None
+        try:
+            return int(self._inotify.add_watch(path, mask))
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
                 return -1  # gone or unreadable: the scan will report it
-            raise OSError(code, os.strerror(code), path)  # ENOSPC: out of watches
-        return wd
+            raise  # ENOSPC: out of watches
 
     def _watch_tree(self, folder: str, prefix: str) -> bool:
         """Watch ``folder`` and every visible subfolder, as the scan walks them.
@@ -171,7 +146,7 @@ class ChangeJournal:
         try:
             # Watch first, list second: a child created in between is either
             # listed here or reported by the watch.
-            wd = self._add_watch(folder, FOLDER_EVENTS | IN_ONLYDIR | IN_DONT_FOLLOW)
+            wd = self._add_watch(folder, FOLDER_EVENTS | flags.ONLYDIR | flags.DONT_FOLLOW)
         except OSError:
             return False
         if wd < 0:
@@ -202,26 +177,20 @@ class ChangeJournal:
     # -- reading events -----------------------------------------------------------
 
     def _drain(self) -> None:
+        """Read every queued event now (``read(timeout=0)`` never waits)."""
+        assert self._inotify is not None
         while True:
             try:
-                data = os.read(self._fd, 1 << 16)
+                events = self._inotify.read(timeout=0)
             except BlockingIOError:
                 return
             except OSError:
                 self._lost = True
                 return
-            if not data:
+            if not events:
                 return
-            self._parse(data)
-
-    def _parse(self, data: bytes) -> None:
-        offset = 0
-        size = _HEADER.size
-        while offset + size <= len(data):
-            wd, mask, _cookie, length = _HEADER.unpack_from(data, offset)
-            raw = data[offset + size : offset + size + length].rstrip(b"\0")
-            offset += size + length
-            self._event(wd, mask, os.fsdecode(raw))
+            for event in events:
+                self._event(event.wd, event.mask, event.name)
 
     def _event(self, wd: int, mask: int, name: str) -> None:
         prefix = self._prefixes.get(wd)
@@ -231,12 +200,16 @@ class ChangeJournal:
             self._lost = True
             return
         if not name:  # the watched folder itself
-            if mask & IN_ATTRIB:
+            if mask & flags.ATTRIB:
                 self._lost = True  # its permissions may have changed
             return
         if name.startswith("."):
+            if not mask & flags.ISDIR and is_document_name(name[1:]):
+                # Not a document, but maybe a hard link to one (a file renamed
+                # hidden while a twin keeps the name): the caller checks.
+                self.hidden.add(prefix + name)
             return
-        if mask & IN_ISDIR:
+        if mask & flags.ISDIR:
             # A folder came, went or changed permissions: rescan it all.
             path = os.path.join(self.root, prefix + name)
             if self._skip is None or os.path.realpath(path) != self._skip:
@@ -245,9 +218,9 @@ class ChangeJournal:
         if not is_document_name(name):
             return
         relpath = prefix + name
-        if mask & (IN_DELETE | IN_MOVED_FROM):
+        if mask & (flags.DELETE | flags.MOVED_FROM):
             self.links.discard(relpath)
-        elif mask & (IN_CREATE | IN_MOVED_TO):
+        elif mask & (flags.CREATE | flags.MOVED_TO):
             if os.path.islink(os.path.join(self.root, relpath)):
                 self.links.add(relpath)
             else:

@@ -20,15 +20,19 @@ import os
 import select
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from . import cache
-from .build import BuildReport, Progress, build_cache
-from .corpus import REPAIRS, UNREADABLE, read_cache
-from .files import Listing
+from . import cache, derived
+from .build import BuildReport, build_cache, follow_outside_links_default
+from .files import Scope, restatter
 from .journal import ChangeJournal
+from .listing import Listing
 from .locations import check_seeds_dir, default_cache_dir
+from .repair import REPAIRS, UNREADABLE, Repair
+from .workers import Progress
 
+NO_REPAIR = Repair()
 #: More changed paths than this (and than a tenth of the folder): scan instead.
 SCAN_ABOVE = 200
 
@@ -47,13 +51,21 @@ class LiveCache:
         self,
         seeds_dir: str | os.PathLike[str],
         cache_dir: str | os.PathLike[str] | None = None,
-        **build_options: object,
+        *,
+        engine: str = "fast",
+        workers: int | None = None,
+        follow_outside_links: bool | None = None,
+        derivations: Sequence[derived.Derivation] | None = None,
     ) -> None:
         self.seeds = check_seeds_dir(seeds_dir)
         self.cache_dir = (
             Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir(self.seeds)
         )
-        self._options = build_options
+        self.engine, self.workers = engine, workers
+        if follow_outside_links is None:
+            follow_outside_links = follow_outside_links_default()
+        self.scope = Scope.of(self.seeds, follow_outside_links)
+        self.derivations = tuple(derived.DERIVATIONS if derivations is None else derivations)
         self._journal: ChangeJournal | None = None
         self._report: BuildReport | None = None
         self._lock = threading.Lock()
@@ -85,11 +97,13 @@ class LiveCache:
         listing = report.listing
         reported = set(changed)
         changed |= journal.links  # their targets are not watched: re-check them always
+        changed |= self._twins_of_hidden(journal, listing)
         if len(changed) > max(SCAN_ABOVE, len(listing) // 10):
             # Re-stat-ing path by path only pays for a few paths; a checkout
             # or a bulk copy is scanned like a first build.
             return self._scan(progress)
-        patched = listing.patched(self.seeds, changed) if changed else listing
+        restat = restatter(self.seeds, self.scope)
+        patched = listing.patched(changed, restat) if changed else listing
         if any(path not in listing and path not in patched for path in reported):
             # A document that came and went between two refreshes: had it been
             # a hard link, what was written through it is invisible now.
@@ -100,14 +114,16 @@ class LiveCache:
         if changed:
             twins = (listing.sharing_inode(changed) | patched.sharing_inode(changed)) - changed
         if twins:
-            patched = patched.patched(self.seeds, twins)
+            patched = patched.patched(twins, restat)
         generation = report.generation
         if (
             patched is listing
             and generation is not None
             and cache.current_name(self.cache_dir) == generation.name
+            and derived.inputs_signature(self.seeds, self.derivations) == report.inputs
         ):
-            # Nothing changed, and no other process rebuilt the cache.
+            # Nothing changed (a derived table's own inputs included, which the
+            # journal does not watch), and no other process rebuilt the cache.
             return dataclasses.replace(
                 report,
                 parsed=0,
@@ -119,6 +135,22 @@ class LiveCache:
             )
         self._report = self._build(progress, patched)
         return self._report
+
+    def _twins_of_hidden(self, journal: ChangeJournal, listing: Listing) -> set[str]:
+        """Documents that are hard links of hidden files written since the last refresh.
+
+        Written through a hidden name (``.draft.md`` linked to ``draft.md``),
+        a document changes without an event of its own.
+        """
+        twins: set[str] = set()
+        hidden, journal.hidden = journal.hidden, set()
+        for name in hidden:
+            try:
+                inode = os.stat(os.path.join(self.seeds, name)).st_ino
+            except OSError:
+                continue  # gone again, or an editor's lock link to nowhere
+            twins |= listing.with_inode(inode)
+        return twins
 
     def _forget(self) -> None:
         if self._journal is not None:
@@ -133,8 +165,10 @@ class LiveCache:
         still cannot be read it is rebuilt from scratch.
         """
         with self._lock:
+            from .corpus import read_cache  # pandas: only when repairing
+
             for repair in REPAIRS:
-                report = self._scan(progress, **repair)
+                report = self._scan(progress, repair)
                 try:
                     read_cache(self.cache_dir)
                 except UNREADABLE:
@@ -162,7 +196,7 @@ class LiveCache:
         with self._lock:
             self._forget()
 
-    def _scan(self, progress: Progress | None, **options: bool) -> BuildReport:
+    def _scan(self, progress: Progress | None, repair: Repair | None = None) -> BuildReport:
         """A full scan under a fresh journal (started first, so nothing slips by)."""
         self._forget()
         if time.monotonic() >= self._journal_retry_at:
@@ -171,17 +205,21 @@ class LiveCache:
                 self._journal = journal
             else:  # no inotify, or out of watches: do not walk the tree for it each time
                 self._journal_retry_at = time.monotonic() + JOURNAL_RETRY_SECONDS
-        self._report = self._build(progress, None, **options)
+        self._report = self._build(progress, None, repair or NO_REPAIR)
         return self._report
 
     def _build(
-        self, progress: Progress | None, listing: Listing | None, **options: bool
+        self, progress: Progress | None, listing: Listing | None, repair: Repair = NO_REPAIR
     ) -> BuildReport:
         return build_cache(
             self.seeds,
             self.cache_dir,
             progress=progress,
             listing=listing,
-            **options,
-            **self._options,  # type: ignore[arg-type]
+            verify=repair.verify,
+            force=repair.force,
+            engine=self.engine,
+            workers=self.workers,
+            follow_outside_links=self.scope.follow_outside_links,
+            derivations=self.derivations,
         )

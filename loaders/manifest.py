@@ -1,9 +1,10 @@
 """What a cache generation knows about each source file.
 
 Every generation holds a small ``manifest.json`` (versions, shard count,
-counts per shard) and one file list per shard (``files/part-NNNN.json``).
-Per-shard lists keep a one-file refresh cheap: only the changed shard's list
-is rewritten, the others are hard-linked like the Parquet parts.
+counts per shard, which generation wrote each part file) and one file list
+per shard (``files/part-NNNN.json``). Per-shard lists keep a one-file refresh
+cheap: only the changed shard's list is rewritten, the others are hard-linked
+like the Parquet parts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from . import schema
 
-FORMAT = "seedscope-cache"
+#: Bumped when the cache layout changes; an older cache is then rebuilt.
+FORMAT = "seedscope-cache/2"
 FILES_DIR = "files"
 COLUMNS = ("path", "size", "mtime", "ctime", "ino", "sha256", "doc_id", "key", "problem")
 
@@ -44,7 +46,7 @@ ShardFiles = dict[str, list]  # column name -> values, one per file of the shard
 
 
 def shard_of(relpath: str, shards: int) -> int:
-    return zlib.crc32(relpath.encode()) % shards
+    return zlib.crc32(relpath.encode("utf-8", "surrogateescape")) % shards
 
 
 def records_of(files: ShardFiles) -> list[FileRecord]:
@@ -98,4 +100,19 @@ def compatible(manifest: dict | None, seeds_real: str) -> bool:
         and isinstance(manifest.get("shard_listing"), list)
         and isinstance(manifest.get("shard_paths"), list)
         and len(manifest["shard_listing"]) == manifest["shards"] == len(manifest["shard_paths"])
+        and _versions_ok(manifest.get("parts"), manifest["shards"])
     )
+
+
+def _versions_ok(parts: object, shards: int) -> bool:
+    return isinstance(parts, dict) and all(
+        isinstance(parts.get(table), list)
+        and len(parts[table]) == shards
+        and all(isinstance(v, int) for v in parts[table])
+        for table in schema.TABLES
+    )
+
+
+def part_versions(manifest: dict, table: str) -> list[int]:
+    """Per shard, the generation that wrote the part file of ``table``."""
+    return list(manifest["parts"][table])

@@ -1,43 +1,46 @@
-"""A dependency-free progress bar for the command line."""
+"""The command line's progress bar: ``tqdm``, behind the ``progress(done, total)`` callback.
+
+Builds report progress as a plain callback (the dashboard draws its own bar
+from it); on a terminal, tqdm draws it. tqdm's own defaults do what a
+terminal user expects: nothing at all when the build finishes within
+``delay`` seconds or when the output is not a terminal (a log file gets only
+the summary line), and the bar is removed when done.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
 from typing import TextIO
+
+from tqdm import tqdm
 
 
 class ProgressBar:
-    """Draws ``[#####.....] 512/10,000 docs`` on a terminal, a few lines otherwise.
+    """A ``progress(done, total)`` callback drawing a tqdm bar on ``stream``."""
 
-    Stays silent for builds that finish quickly (under ``delay`` seconds), so a
-    refresh with nothing to do prints only its summary.
-    """
-
-    def __init__(self, stream: TextIO | None = None, delay: float = 0.5, width: int = 30) -> None:
+    def __init__(self, stream: TextIO | None = None, delay: float = 0.5) -> None:
         self.stream = stream or sys.stderr
         self.delay = delay
-        self.width = width
-        self.started = time.monotonic()
-        self.shown = False
-        self.last_line = 0.0
-        self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._bar: tqdm | None = None
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if total <= 0 or now - self.started < self.delay:
+        if total <= 0:
             return
-        if self.interactive:
-            filled = int(self.width * done / total)
-            bar = "#" * filled + "." * (self.width - filled)
-            self.stream.write(f"\r[{bar}] {done:,}/{total:,} documents parsed")
-            self.stream.flush()
-            self.shown = True
-        elif now - self.last_line >= 2 or done == total:
-            self.stream.write(f"parsed {done:,}/{total:,} documents\n")
-            self.last_line = now
+        if self._bar is None:
+            self._bar = tqdm(
+                total=total,
+                desc="parsing",
+                unit=" documents",
+                file=self.stream,
+                delay=self.delay,
+                disable=None,  # not a terminal: no bar
+                leave=False,
+            )
+        elif self._bar.total != total:  # a repair pass: a new build, a new total
+            self._bar.reset(total=total)
+        self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
-        if self.shown and self.interactive:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from itertools import pairwise
 
 from . import engine_fast, engine_markdown_it
 from .blocks import Block
-from .document import ERROR, WARNING, ParsedDocument, build_document
-from .files import decode
+from .chunks import blocks_by_chunk
+from .decoding import decode
+from .document import ParsedDocument, build_document
+from .schema import ERROR, WARNING
 
 Engine = Callable[[str], list[Block]]
 ENGINES: dict[str, Engine] = {
@@ -31,7 +32,8 @@ ENGINES: dict[str, Engine] = {
 }
 
 #: Above this size a document leaving the fast engine's subset is parsed
-#: section by section, so one odd 50 MB file cannot stall or bloat a build.
+#: chunk by chunk (see :mod:`loaders.chunks`): only the chunks that need it go
+#: to markdown-it-py, so one odd line cannot make a 50 MB file take a minute.
 LARGE_DOCUMENT = 4 * 1024 * 1024
 
 
@@ -48,40 +50,13 @@ def read_blocks(
             return engine_fast.parse_blocks(text, lines), "fast"
         except engine_fast.NeedsFullParser:
             if len(text) > LARGE_DOCUMENT:
-                return _blocks_by_section(text), "markdown-it (by section)"
+                return blocks_by_chunk(text), "fast and markdown-it (by chunk)"
             return engine_markdown_it.parse_blocks(text), "markdown-it"
     try:
         parse = ENGINES[engine]
     except KeyError:
         raise ValueError(f"unknown engine {engine!r}; choose one of {sorted(ENGINES)}") from None
     return parse(text), engine
-
-
-def _blocks_by_section(text: str) -> list[Block]:
-    """Parse a huge document one ``## `` section at a time, fixing line numbers."""
-    lines = text.split("\n")
-    starts = [0] + [i for i, line in enumerate(lines) if line.startswith("## ") and i]
-    starts.append(len(lines))
-    blocks: list[Block] = []
-    for begin, end in pairwise(starts):
-        chunk = "\n".join(lines[begin:end])
-        try:
-            part = engine_fast.parse_blocks(chunk)
-        except engine_fast.NeedsFullParser:
-            part = engine_markdown_it.parse_blocks(chunk)
-        for block in part:
-            _shift(block, begin)
-        blocks.extend(part)
-    return blocks
-
-
-def _shift(block: Block, offset: int) -> None:
-    block.line += offset
-    for attr in ("items", "rows"):
-        for child in getattr(block, attr, ()):
-            child.line += offset
-    if hasattr(block, "end"):
-        block.end += offset  # type: ignore[union-attr]
 
 
 def parse_text(
@@ -92,13 +67,56 @@ def parse_text(
     engine: str = "fast",
     today: dt.date | None = None,
 ) -> ParsedDocument:
-    """Parse one document's text into rows of the four tables."""
+    """Parse one document's text into rows of the four tables.
+
+    NUL characters (which no Markdown parser keeps) become U+FFFD, with a
+    warning naming their lines.
+    """
+    nul_lines, nul_count = _nul_lines(text) if "\0" in text else ([], 0)
     text = engine_fast.normalize(text)
     lines = text.split("\n")
     blocks, used = read_blocks(text, engine, lines)
-    return build_document(
+    parsed = build_document(
         blocks, lines, doc_id=doc_id, path=path, today=today or dt.date.today(), engine=used
     )
+    if nul_lines:
+        shown = ", ".join(map(str, nul_lines))
+        more = nul_count - len(nul_lines)
+        parsed.problems.insert(
+            0,
+            (
+                path,
+                doc_id,
+                nul_lines[0],
+                WARNING,
+                f"NUL character replaced by \N{REPLACEMENT CHARACTER} on line"
+                f"{'s' if nul_count > 1 else ''} {shown}"
+                + (f" and {more:,} more lines" if more > 0 else ""),
+            ),
+        )
+    return parsed
+
+
+#: A warning about many lines names this many of them.
+MAX_LINES_NAMED = 10
+
+
+def _nul_lines(text: str) -> tuple[list[int], int]:
+    """The first lines (1-based) holding a NUL, and how many lines hold one in all."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    named: list[int] = []
+    at = text.find("\0")
+    line, counted = 1, 0
+    while at >= 0:
+        line += text.count("\n", counted, at)
+        counted = at
+        if not named or named[-1] != line:
+            if len(named) == MAX_LINES_NAMED:  # count the rest without naming them
+                rest = text[text.rfind("\n", 0, at) + 1 :].split("\n")
+                return named, len(named) + sum(1 for piece in rest if "\0" in piece)
+            named.append(line)
+        at = text.find("\0", at + 1)
+    return named, len(named)
 
 
 def parse_bytes(

@@ -4,6 +4,9 @@ This is the only thing pages (and users) may rely on; README.md documents it
 in words. Bump :data:`SCHEMA_VERSION` whenever a column changes and
 :data:`PARSER_VERSION` whenever parsing changes what lands in a column: either
 bump makes the next build rebuild the cache from scratch.
+
+The names the rest of the project shares with the loaders live here too, once:
+the canonical entry sections, the document suffixes and the entry columns.
 """
 
 from __future__ import annotations
@@ -11,7 +14,18 @@ from __future__ import annotations
 import pyarrow as pa
 
 SCHEMA_VERSION = 1
-PARSER_VERSION = 1
+PARSER_VERSION = 2
+
+#: The canonical entry sections, in the order summaries list them. A table
+#: under any other heading keeps that heading as its section.
+SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
+#: File suffixes (compared case-insensitively) that make a file a seed document.
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
+#: ``problems.severity``: the file could not be loaded / it loaded with something to know.
+ERROR = "error"
+WARNING = "warning"
+#: The text columns of ``entries``, in contract order.
+ENTRY_TEXT_COLUMNS = ("name", "description", "change", "ten_year", "driving_force")
 
 DOCUMENTS = pa.schema(
     [

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -158,104 +156,6 @@ def test_damaged_cache_is_rebuilt(seeds: Path, tmp_path: Path, damage: str) -> N
     corpus = load_corpus(seeds, cache)
     assert len(corpus.entries) == len(expected.entries)
     assert sorted(corpus.documents["doc_id"]) == sorted(expected.documents["doc_id"])
-
-
-def _build(args: tuple[str, str]) -> int:
-    report = build_cache(args[0], args[1], workers=1)
-    return report.documents
-
-
-def test_two_builds_at_once_leave_one_valid_cache(tmp_path: Path) -> None:
-    seeds = generate(tmp_path / "big", 600)
-    cache = tmp_path / "cache"
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        counts = pool.map(_build, [(str(seeds), str(cache))] * 2)
-    assert counts == [600, 600]
-    corpus = read_cache(cache)
-    assert len(corpus.documents) == 600
-    assert not corpus.entries[["doc_id", "section", "position"]].duplicated().any()
-    assert len(list((cache / "generations").iterdir())) <= 2
-
-
-def test_readers_never_see_a_half_written_cache(tmp_path: Path) -> None:
-    seeds = generate(tmp_path / "big", 400)
-    cache = tmp_path / "cache"
-    build_cache(seeds, cache)
-    sizes = set()
-    writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, pathlib\n"
-            "from loaders import build_cache\n"
-            "seeds = pathlib.Path(sys.argv[1])\n"
-            "files = sorted(seeds.glob('*.md'))\n"
-            "for round in range(6):\n"
-            "    for f in files[round::6]:\n"
-            "        f.write_text(f.read_text() + '\\n')\n"
-            "    build_cache(seeds, sys.argv[2], workers=1)\n",
-            str(seeds),
-            str(cache),
-        ],
-        cwd=ROOT,
-    )
-    while writer.poll() is None:
-        corpus = read_cache(cache)
-        ids = set(corpus.documents["doc_id"])
-        assert set(corpus.entries["doc_id"].astype(str)) <= ids
-        sizes.add(len(corpus.documents))
-    assert writer.wait() == 0
-    assert sizes == {400}
-
-
-def kill_build_midway(seeds: Path, cache: Path) -> int:
-    """Start ``python -m loaders``, SIGKILL it while it writes a generation."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache), "--workers", "1"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not list((cache / "generations").glob("tmp-*")) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.2)
-    process.send_signal(signal.SIGKILL)
-    return process.wait()
-
-
-def test_killed_build_leaves_a_cache_the_next_build_uses(tmp_path: Path) -> None:
-    seeds = generate(tmp_path / "big", 1500)
-    cache = tmp_path / "cache"
-    returncode = kill_build_midway(seeds, cache)
-    assert returncode == -signal.SIGKILL
-    assert not (cache / "current").exists(), "the build was killed before it could publish"
-
-    report = build_cache(seeds, cache)
-
-    assert report.documents == 1500
-    assert not list((cache / "generations").glob("tmp-*"))
-    assert len(read_cache(cache).documents) == 1500
-
-
-def test_killed_refresh_keeps_the_previous_generation(tmp_path: Path) -> None:
-    seeds = generate(tmp_path / "big", 1500)
-    cache = tmp_path / "cache"
-    build_cache(seeds, cache)
-    before = read_cache(cache)
-    for path in seeds.glob("*.md"):
-        path.write_text(
-            path.read_text(encoding="utf-8").replace("## Summary", "## Summary\n\nEdited.", 1)
-        )
-    kill_build_midway(seeds, cache)
-
-    during = read_cache(cache)
-    assert len(during.entries) == len(before.entries)
-    assert not during.documents["summary"].str.startswith("Edited.").any()
-
-    build_cache(seeds, cache)
-    after = read_cache(cache)
-    assert after.documents["summary"].str.startswith("Edited.").all()
 
 
 def test_duplicates_follow_additions_and_deletions(tmp_path: Path, seeds_copy) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import threading
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.progress import ProgressBar
 from tests.conftest import FIXTURE_DOCS, ROOT
 
 
@@ -97,3 +99,19 @@ def test_watch_keeps_the_cache_fresh_until_stopped(
         watchdog.cancel()
     assert process.returncode == 0, err
     assert "stopped watching" in out
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_and_nowhere_else() -> None:
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        bar = ProgressBar(stream, delay=0)
+        bar(0, 250)
+        bar(250, 250)
+        bar.close()
+    assert "0/250" in terminal.getvalue()
+    assert log.getvalue() == ""

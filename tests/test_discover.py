@@ -54,7 +54,7 @@ def test_scan_finds_documents_in_path_order_and_skips_the_rest(tmp_path: Path) -
 
 
 def test_a_folder_without_search_permission_hides_nothing_it_should_not() -> None:
-    """Readable but not searchable: its files are problems, its subfolders are skipped."""
+    """Readable but not searchable: its files and its subfolders are problems."""
     top = Path(tempfile.mkdtemp(prefix="seedscope-discover-"))
     top.chmod(0o755)
     seeds = top / "seeds"
@@ -84,5 +84,9 @@ def test_a_folder_without_search_permission_hides_nothing_it_should_not() -> Non
     shutil.rmtree(top, ignore_errors=True)
     assert result.returncode == 0, result.stderr
     paths, problems = json.loads(result.stdout)
-    assert paths == ["locked/note.md", "open.md"]
-    assert problems == {"locked/note.md": "cannot be read: Permission denied"}
+    assert paths == ["locked/inner.md/", "locked/note.md", "open.md"]
+    assert problems == {
+        "locked/inner.md/": "folder cannot be read (Permission denied); "
+        "the documents in it are missing",
+        "locked/note.md": "cannot be read: Permission denied",
+    }

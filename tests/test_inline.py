@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 
-from loaders.inline import plain_via_parser, to_plain
+from loaders.inline import to_plain
 from tests.conftest import FIXTURES
+from tests.support.references import plain_via_parser
 
 CASES = read_fixture_file(FIXTURES / "plain_text.md")
 

@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import inotify_simple
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from inotify_simple import flags
 
 import loaders.build
 import loaders.journal
 from loaders import BuildReport, build_cache, read_cache
-from loaders.journal import IN_Q_OVERFLOW, ChangeJournal
+from loaders.journal import ChangeJournal
 from loaders.live import LiveCache
 from tests.conftest import FIXTURE_DOCS, ROOT
 
@@ -50,7 +51,7 @@ def tables(cache: Path) -> dict[str, pd.DataFrame]:
 def assert_same_as_a_fresh_build(live: LiveCache, seeds: Path, scratch: Path) -> None:
     scratch.mkdir(exist_ok=True)
     fresh = scratch / f"fresh-{len(list(scratch.iterdir()))}"
-    build_cache(seeds, fresh)
+    build_cache(seeds, fresh, follow_outside_links=live.scope.follow_outside_links)
     expected, actual = tables(fresh), tables(live.cache_dir)
     for name in SORT_KEYS:
         pd.testing.assert_frame_equal(actual[name], expected[name], obj=name)
@@ -151,7 +152,7 @@ def test_a_linked_document_is_refreshed_when_its_target_changes(
     outside = tmp_path / "elsewhere.md"
     shutil.copy2(corpus_files[11], outside)
     (seeds / "linked.md").symlink_to(outside)
-    live = LiveCache(seeds, tmp_path / "cache")
+    live = LiveCache(seeds, tmp_path / "cache", follow_outside_links=True)
     live.refresh()
     append_line(outside)
     assert refresh_without_scan(live).parsed == 1
@@ -188,7 +189,7 @@ def test_a_kernel_queue_overflow_means_rescan(seeds: Path) -> None:
     with ChangeJournal(seeds) as journal:
         assert journal.take() == set()
         # What the kernel sends when events were dropped: wd -1, IN_Q_OVERFLOW.
-        journal._parse(struct.pack("iIII", -1, IN_Q_OVERFLOW, 0, 0))
+        journal._event(-1, flags.Q_OVERFLOW, "")
         assert journal.take() is None
         assert not journal.available
 
@@ -368,7 +369,7 @@ def test_linked_documents_are_rechecked_wherever_their_targets_live(
     (outside / "v2.md").write_bytes(corpus_files[10].read_bytes())
     (outside / "current").symlink_to(outside / "v1.md")
     (seeds / "latest.md").symlink_to(outside / "current")
-    live = LiveCache(seeds, tmp_path / "cache")
+    live = LiveCache(seeds, tmp_path / "cache", follow_outside_links=True)
     live.refresh()
     shutil.copy2(corpus_files[11], outside / "later.md")
     (outside / "current").unlink()
@@ -416,7 +417,8 @@ def test_a_seeds_link_pointed_at_another_folder_is_noticed(
 def test_without_inotify_every_refresh_is_a_correct_full_scan(
     seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loaders.journal, "_libc", lambda: None)  # as on macOS
+    # A C library without inotify_init1, as on macOS: inotify_simple fails to start.
+    monkeypatch.setattr(inotify_simple, "_libc", object())
     live = LiveCache(seeds, tmp_path / "cache")
     assert live.refresh().documents == 8
     assert not live.watching
@@ -424,4 +426,17 @@ def test_without_inotify_every_refresh_is_a_correct_full_scan(
     (sorted(seeds.glob("*.md"))[6]).unlink()
     report = live.refresh()
     assert (report.parsed, report.documents) == (1, 7)
+    assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")
+
+
+def test_an_edit_through_a_hidden_hard_link_is_seen(
+    live: LiveCache, seeds: Path, tmp_path: Path
+) -> None:
+    """A document renamed hidden while a hard link keeps its content in the folder."""
+    first = sorted(seeds.glob("*.md"))[0]
+    os.link(first, seeds / "twin.md")
+    first.rename(seeds / ".hidden.md")
+    live.refresh()
+    append_line(seeds / ".hidden.md")  # events name only the hidden file
+    assert refresh_without_scan(live).parsed == 1
     assert_same_as_a_fresh_build(live, seeds, tmp_path / "scratch")

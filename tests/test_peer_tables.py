@@ -18,6 +18,7 @@ from loaders.blocks import Table
 from loaders.engine_markdown_it import parse_tokens
 from loaders.tablesplit import PYTHON_ONLY_SPACE
 from tests.conftest import shared_dir
+from tests.support.references import table_tokens
 
 PEER_FIXTURES = shared_dir() / "peer-tests" / "markdown-it-py-tables.md"
 CASES = read_fixture_file(PEER_FIXTURES)
@@ -53,7 +54,7 @@ def comparable(tokens: list[Token]) -> list[dict]:
 
 def fast_or_none(text: str) -> list[dict] | None:
     try:
-        return comparable(engine_fast.table_tokens(text))
+        return comparable(table_tokens(text))
     except engine_fast.NeedsFullParser:
         return None
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from loaders import Corpus, load_corpus
-from loaders.columns import canonical_section
+from loaders.aliases import canonical_section
 
 _CELL_SEPARATOR = re.compile(r"\s\|\s")
 

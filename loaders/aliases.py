@@ -1,9 +1,10 @@
-"""Canonical names for sections, table columns and tag values.
+"""Aliases: the many ways digests spell a section, a table header or a tag.
 
 Digests were written by different generations of a generator: ``Signal`` or
 ``name``, ``10y horizon`` or ``10-year``, ``relevance`` or ``relevancy``.
 Headers are matched case- and punctuation-insensitively against the aliases
-below; whatever does not match is kept, as written, in ``extra``.
+below; whatever does not match is kept, as written, in ``extra``. The
+canonical names themselves are defined once, in :mod:`loaders.schema`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-#: Canonical entry columns in contract order.
-ENTRY_FIELDS = ("name", "description", "change", "ten_year", "driving_force", "relevancy")
+from .schema import SECTIONS
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "name": (
@@ -59,13 +59,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _COLUMN_BY_KEY = {alias: field for field, aliases in _ALIASES.items() for alias in aliases}
 
-CANONICAL_SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
+_SIGNALS, _CONCERNS, _BEHAVIORS, _TECHNOLOGIES, _ISSUES = SECTIONS
 _SECTION_ALIASES: dict[str, tuple[str, ...]] = {
-    "Signals": ("signals", "signal", "signaux"),
-    "Concerns": ("concerns", "concern"),
-    "Behaviors": ("behaviors", "behaviours", "behavior", "behaviour"),
-    "Technologies": ("technologies", "technology"),
-    "Issues": ("issues", "issue"),
+    _SIGNALS: ("signals", "signal", "signaux"),
+    _CONCERNS: ("concerns", "concern"),
+    _BEHAVIORS: ("behaviors", "behaviours", "behavior", "behaviour"),
+    _TECHNOLOGIES: ("technologies", "technology"),
+    _ISSUES: ("issues", "issue"),
     "Summary": ("summary", "résumé", "resume"),
     "Other": ("other", "others"),
 }

@@ -18,7 +18,7 @@ from .locations import check_seeds_dir, default_cache_dir
 from .manifest import part_versions
 from .parts import part_path
 from .repair import REPAIRS, UNREADABLE
-from .schema import ENTRY_TEXT_COLUMNS, TABLES
+from .schema import DERIVED_TABLES, ENTRY_TEXT_COLUMNS, TABLES
 from .workers import Progress
 
 #: Text columns with few distinct values per row count: read as categoricals,
@@ -44,6 +44,22 @@ class Corpus:
     report: BuildReport | None = None
     #: The derived tables of the same generation, by name (see :mod:`loaders.derived`).
     derived: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def concepts(self) -> pd.DataFrame:
+        """The ``concepts`` table (empty when the cache was built without it)."""
+        return self._derived_table("concepts")
+
+    @property
+    def signal_clusters(self) -> pd.DataFrame:
+        """The ``signal_clusters`` table (empty when the cache was built without it)."""
+        return self._derived_table("signal_clusters")
+
+    def _derived_table(self, name: str) -> pd.DataFrame:
+        table = self.derived.get(name)
+        if table is None:
+            return DERIVED_TABLES[name].empty_table().to_pandas()
+        return table
 
     def memory_bytes(self) -> int:
         return sum(

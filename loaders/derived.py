@@ -77,9 +77,16 @@ class Derivation:
     version: int = 1
 
 
+def _built_in() -> list[Derivation]:
+    """The data contract's derived tables: concepts and signal clusters."""
+    from .concepts.tables import CLUSTERS_TABLE, CONCEPTS_TABLE
+
+    return [CONCEPTS_TABLE, CLUSTERS_TABLE]
+
+
 #: The derived tables every build computes. Register one by appending to it
 #: (see README, "Derived tables").
-DERIVATIONS: list[Derivation] = []
+DERIVATIONS: list[Derivation] = _built_in()
 
 
 def inputs_signature(seeds: Path, derivations: Sequence[Derivation]) -> str:

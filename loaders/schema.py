@@ -87,6 +87,37 @@ TABLES: dict[str, pa.Schema] = {
     "problems": PROBLEMS,
 }
 
+#: Derived tables: computed from the whole corpus (and the vocabulary files)
+#: after each build, one file per generation (see loaders.derived).
+CONCEPTS = pa.schema(
+    [
+        ("list", pa.string()),
+        ("value_norm", pa.string()),
+        ("concept", pa.string()),
+        ("label", pa.string()),
+        ("broader", pa.string()),
+        ("how", pa.string()),
+        ("steep", pa.string()),
+    ]
+)
+
+SIGNAL_CLUSTERS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("position", pa.int32()),
+        ("cluster", pa.string()),
+        ("cluster_size", pa.int32()),
+    ]
+)
+
+DERIVED_TABLES: dict[str, pa.Schema] = {
+    "concepts": CONCEPTS,
+    "signal_clusters": SIGNAL_CLUSTERS,
+}
+
+#: Every table of the data contract, parsed and derived.
+CONTRACT: dict[str, pa.Schema] = {**TABLES, **DERIVED_TABLES}
+
 
 def rows_to_table(rows: list[tuple[object, ...]], schema: pa.Schema) -> pa.Table:
     """Arrow table from row tuples in schema order (fast: one array per column)."""

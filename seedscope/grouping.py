@@ -1,17 +1,15 @@
 """What counts as "the same thing": the concept of a tag, the cluster of a signal.
 
 Trends, coverage and briefings count per *concept* (not per raw spelling) and
-per *signal cluster* (the same signal reported by several documents). The
-Concepts work (issue 9) adds two tables to the cache for exactly that:
-``corpus.concepts`` (``list``, ``value_norm``, ``concept``, ``label``,
-``broader``, ``how``, ``steep``) and ``corpus.signal_clusters`` (``doc_id``,
-``position``, ``cluster``, ``cluster_size``). Until a corpus carries them, the
-stand-ins below apply: a tag's concept is its ``value_norm`` (labelled with
-its most common spelling, no STEEP family) and a signal's cluster is its
-normalised name. Every count in this package goes through
-:func:`concept_table` and :func:`signal_clusters`, so the switch happens in
-one line each (marked ``SWITCH``); both already pick the real tables up when
-the corpus has them.
+per *signal cluster* (the same signal reported by several documents), from
+the cache's derived tables ``corpus.concepts`` (``list``, ``value_norm``,
+``concept``, ``label``, ``broader``, ``how``, ``steep``) and
+``corpus.signal_clusters`` (``doc_id``, ``position``, ``cluster``,
+``cluster_size``). A cache built without them (``derivations=()``) falls back
+to stand-ins: a tag's concept is its ``value_norm`` (labelled with its most
+common spelling, no STEEP family) and a signal's cluster is its normalised
+name. Every count in this package goes through :func:`concept_table` and
+:func:`signal_clusters`.
 """
 
 from __future__ import annotations
@@ -78,9 +76,8 @@ def concept_table(explorer: Explorer) -> pd.DataFrame:
     """
 
     def compute() -> pd.DataFrame:
-        # SWITCH: the Concepts table once every corpus has it (``explorer.corpus.concepts``).
         table = getattr(explorer.corpus, "concepts", None)
-        if table is None:
+        if table is None or (table.empty and not explorer.tags.empty):
             table = _provisional_concepts(explorer.tags)
         table = table.copy()
         for column in ("broader", "steep"):
@@ -144,9 +141,8 @@ def signal_clusters(explorer: Explorer) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         entries = explorer.entries
         signals = entries[entries["section"] == "Signals"]
-        # SWITCH: the Concepts clusters once every corpus has them (``signal_clusters``).
         table = getattr(explorer.corpus, "signal_clusters", None)
-        if table is not None:
+        if table is not None and not (table.empty and not signals.empty):
             keys = pd.MultiIndex.from_frame(
                 table[["doc_id", "position"]].astype({"doc_id": str, "position": np.int64})
             )

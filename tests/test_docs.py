@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from streamlit.testing.v1 import AppTest
 
-from loaders.schema import TABLES
+from loaders.schema import CONTRACT as TABLES
 from seedscope.filters import FilterState, SignalRef
 from seedscope.uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, size_label
 from tests.conftest import ROOT
@@ -107,7 +107,7 @@ def differences(what: str, in_readme: set[str], in_code: set[str]) -> str:
 def test_readme_documents_every_parquet_table_and_no_other() -> None:
     documented = documented_tables()
     assert set(documented) == set(TABLES), differences(
-        "the Parquet tables (loaders.schema.TABLES)", set(documented), set(TABLES)
+        "the Parquet tables (loaders.schema.CONTRACT)", set(documented), set(TABLES)
     )
 
 

@@ -35,7 +35,7 @@ def test_accepting_a_suggestion_merges_and_undo_puts_it_back(
     concepts_before = len(table)
 
     app.segmented_control(key="p_vtab").set_value("suggestions").run()
-    cards = [c for c in app.markdown if "satellite imagery" in str(c.value)]
+    cards = [c for c in app.markdown if "satellite imagery" in str(c.value).casefold()]
     assert cards, "near spellings are suggested"
     same = [b for b in buttons(app, "same_spelling_") if "satellite" in b.key]
     same[0].click().run()

@@ -28,7 +28,9 @@ STEPS = (
 def related_index(cache: str, generation: str, vocabulary_version: str) -> RelatedIndex:
     ctx = context.get()
     concepts = vocabulary.concept_index(ctx)
-    clusters = derive_clusters(ctx.explorer.entries, ctx.explorer.documents)
+    clusters = ctx.explorer.corpus.signal_clusters
+    if clusters.empty:  # a cache built without derived tables
+        clusters = derive_clusters(ctx.explorer.entries, ctx.explorer.documents)
     labels = {concept.id: concept.label for concept in concepts.concepts.values()}
     return RelatedIndex(ctx.explorer, concepts.by_value, labels, clusters)
 

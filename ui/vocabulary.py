@@ -30,25 +30,24 @@ def files_for(ctx: context.Context) -> VocabularyFiles:
 
 
 @st.cache_resource(show_spinner="Reading the vocabulary…", max_entries=8)
-def _index(
-    cache: str, generation: str, fingerprint: str, seeds: str, read_only: bool
-) -> ConceptIndex:
+def _index(cache: str, generation: str, seeds: str, read_only: bool) -> ConceptIndex:
     files = vocabulary_files(seeds, read_only=read_only)
-    tags = context.get().explorer.tags
-    table, _problems = derive_concepts(tags, files)
-    return ConceptIndex(table, tags, definitions(files))
+    explorer = context.get().explorer
+    table = explorer.corpus.concepts
+    if table.empty and not explorer.tags.empty:  # a cache built without derived tables
+        table, _problems = derive_concepts(explorer.tags, files)
+    return ConceptIndex(table, explorer.tags, definitions(files))
 
 
 def concept_index(ctx: context.Context) -> ConceptIndex:
-    """This corpus's concepts, recomputed when the cache or a vocabulary file changes."""
+    """This corpus's concepts: the cache's ``concepts`` table of this generation (a new
+    generation comes with every edit of a vocabulary file)."""
     files = files_for(ctx)
-    read_only = files.seeds_file == files.overlay_file
     return _index(
         str(ctx.choice.cache),
         str(ctx.report.generation),
-        inputs_fingerprint(files),
         str(ctx.choice.seeds),
-        read_only,
+        files.seeds_file == files.overlay_file,
     )
 
 

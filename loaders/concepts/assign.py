@@ -145,7 +145,17 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
     )
     raw = rows["value"] if "value" in rows else rows["value_norm"]
     raw_codes, raw_names = pd.factorize(raw)
-    written = np.unique(value_codes * max(len(raw_names), 1) + np.asarray(raw_codes, np.int64))
+    written, written_counts = np.unique(
+        value_codes * max(len(raw_names), 1) + np.asarray(raw_codes, np.int64), return_counts=True
+    )
+    # how a spelling is most often written (case kept: "AI", "ChatGPT"): a concept's label
+    usual: dict[str, tuple[int, str]] = {}
+    for code, count in zip(written.tolist(), written_counts.tolist(), strict=True):
+        value = values_list[code // max(len(raw_names), 1)]
+        text = " ".join(str(raw_names[code % max(len(raw_names), 1)]).split())
+        best = usual.get(value)
+        if best is None or (-count, text) < (-best[0], best[1]):
+            usual[value] = (count, text)
     # values written in capitals somewhere: the evidence that a short value is an acronym
     shouted = {
         values_list[code // max(len(raw_names), 1)]
@@ -256,7 +266,7 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
             concept_id, n = f"{base}-{n}", n + 1
         taken.add(concept_id)
         auto_id[root] = concept_id
-        auto_label[root] = rep
+        auto_label[root] = usual[rep][1] if rep in usual else rep
 
     label_of: dict[str, str] = {cid: d.label for cid, d in definitions.items()}
     broader_of: dict[str, str | None] = {cid: d.broader for cid, d in definitions.items()}

@@ -11,14 +11,21 @@ from seedscope.fmt import count_label
 from seedscope.safety import escape_markdown
 from seedscope.uploads import MAX_FILES, MAX_TOTAL_BYTES, Upload, new_corpus_folder, store_uploads
 
+from . import state
 from .corpus import CorpusChoice, uploaded_corpora
 
 _REPORT = "_upload_report"
+_PICKER = "corpus_picker"
 
 
 def _use(name: str | None) -> None:
-    st.session_state["_corpus_param"] = name
+    st.session_state[state.CORPUS_KEY] = name
     st.session_state["_refresh"] = True
+
+
+def _picked() -> None:
+    """The picker's callback: open the corpus it names."""
+    _use(st.session_state.get(_PICKER))
 
 
 def draw(choice: CorpusChoice) -> None:
@@ -35,24 +42,22 @@ def draw(choice: CorpusChoice) -> None:
         )
         names = uploaded_corpora()
         if names:
-            options = [None, *names]
-            current = choice.uploaded if choice.uploaded in names else None
-            picked = st.selectbox(
+            # the picker shows the open corpus (e.g. one just created); only a
+            # person's choice, through the callback, switches to another
+            st.session_state[_PICKER] = choice.uploaded if choice.uploaded in names else None
+            st.selectbox(
                 "Open corpus",
-                options,
-                index=options.index(current),
+                [None, *names],
                 format_func=lambda n: "Default corpus" if n is None else n,
-                key="corpus_picker",
+                key=_PICKER,
+                on_change=_picked,
             )
-            if picked != current:
-                _use(picked)
-                st.rerun()
         files = st.file_uploader(
             "Upload .md / .txt files or a .zip of them",
             type=["md", "markdown", "txt", "zip"],
             accept_multiple_files=True,
             key="corpus_upload",
-            help=f"Up to {MAX_FILES:,} files and {MAX_TOTAL_BYTES // 1_000_000} MB; "
+            help=f"Up to {MAX_FILES:,} files and {MAX_TOTAL_BYTES // 2**20} MiB; "
             "they become a new corpus in Seedscope's data folder.",
         )
         label = st.text_input("Name", value="my corpus", key="corpus_upload_name", max_chars=40)

@@ -1,4 +1,4 @@
-"""Small shared widgets: downloads, section titles, empty states."""
+"""Small shared widgets: downloads, the filters caption, empty states."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from seedscope.export import file_stem, to_csv_bytes, to_parquet_bytes
+from seedscope.fmt import count_label
+from seedscope.safety import escape_markdown
+
+from . import context
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str, caption: str | None = None) -> None:
@@ -35,3 +39,27 @@ def downloads(frame: pd.DataFrame, name: str, key: str, caption: str | None = No
         help=f"Download these {len(frame):,} rows as Parquet",
     )
     row.caption(caption or f"{len(frame):,} rows")
+
+
+def filters_caption(ctx: context.Context) -> None:
+    """ "Filters: themes: AI; …" under a page title, and why a search was ignored."""
+    described = ctx.state.describe(ctx.explorer.facet_label)
+    st.caption(f"Filters: {escape_markdown(described)}")
+    if ctx.view.search_problem:
+        st.warning(escape_markdown(ctx.view.search_problem), icon=":material/search_off:")
+
+
+def no_signals_note(ctx: context.Context) -> None:
+    """Documents match, but none of their signals does: say what there is instead."""
+    view = ctx.view
+    others = len(view.entries) - len(view.signals)
+    what = (
+        f"{count_label(others, 'other entry', 'other entries')} (concerns, behaviors, …)"
+        if others
+        else "no entries"
+    )
+    st.info(
+        f"{count_label(len(view.documents), 'document')} match these filters, with "
+        f"{what} but no signal. The Documents and Heatmaps pages show what they hold.",
+        icon=":material/info:",
+    )

@@ -8,6 +8,9 @@ a fresh server as a legacy multipage app until the router's
 found" dialog before the right page appears. Seedscope always routes with
 ``st.navigation``, so the legacy mode is switched off from the start.
 Plain ``streamlit run dashboard.py`` works too, with that one dialog.
+
+It serves ``ui/app.py`` (dashboard.py as an ``st.App``), whose pages tell
+the browser where the server is, so a deep link asks no missing address.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
+APP = Path(__file__).resolve().parent / "app.py"
 
 
 def main(argv: list[str] | None = None) -> None:
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(DASHBOARD), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 
 

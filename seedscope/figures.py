@@ -107,6 +107,21 @@ def _colour_range(hm: Heatmap, shown: np.ndarray) -> tuple[float, float]:
     return 0.0, max(float(finite.max()) if len(finite) else 1.0, 1.0)
 
 
+#: Narrowest readable cell (with its value and count written in it, or colour only),
+#: and room for the row labels, in pixels.
+MIN_CELL_WIDTH = 44
+MIN_COLOUR_WIDTH = 14
+ROW_LABEL_WIDTH = 140
+
+
+def heatmap_min_width(hm: Heatmap) -> int:
+    """The width below which cells get too narrow to read: pages let the chart scroll
+    sideways on a phone rather than squeeze it."""
+    with_text = len(hm.rows) <= TEXT_GRID[0] and len(hm.cols) <= TEXT_GRID[1]
+    cell = MIN_CELL_WIDTH if with_text else MIN_COLOUR_WIDTH
+    return ROW_LABEL_WIDTH + cell * max(len(hm.cols), 1)
+
+
 def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
     """The heatmap: coloured cells with their value and entry count, clickable.
 
@@ -115,12 +130,12 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
     empty months and quarters stay as empty columns, and cells whose entries
     carry no relevancy are grey. Clicks land on an invisible square per
     non-empty cell (Streamlit's ``on_select`` does not fire for heatmap
-    traces), whose ``customdata`` is ``[row_key, col_key, count, mean, share]``.
+    traces), whose ``customdata`` is ``[row_key, col_key, count, mean, share, label]``.
     """
     if hm.empty:
         return _message_figure("No entries match the filters.")
     n_rows, n_cols = len(hm.rows), len(hm.cols)
-    height = height or ROW_HEIGHT * n_rows + 110
+    height = height or ROW_HEIGHT * n_rows + 170
     # labels are the axis categories, escaped: plotly reads HTML in tick labels
     labels = _unique(
         [_escape(_shorten(hm.row_labels.get(key, key), ROW_LABEL_LENGTH)) for key in hm.rows]
@@ -156,7 +171,14 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
             points["x"].append(x_text[j])
             points["y"].append(labels[i])
             points["custom"].append(
-                [row_key, col_key, n, _finite(mean[i, j]), _finite(share[i, j])]
+                [
+                    row_key,
+                    col_key,
+                    n,
+                    _finite(mean[i, j]),
+                    _finite(share[i, j]),
+                    hm.row_labels.get(row_key, row_key),
+                ]
             )
             points["hover"].append(
                 f"<b>{_escape(hm.row_labels.get(row_key, row_key))}</b><br>"
@@ -167,9 +189,17 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
                 f"rated ≥ 4: {fmt_share(share[i, j])}"
             )
 
+    # below the grid, so on a phone the cells get the width
     colorbar: dict[str, object] = {
-        "title": {"text": hm.measure_label, "side": "right"},
-        "thickness": 12,
+        "title": {"text": hm.measure_label, "side": "top"},
+        "thickness": 10,
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": -0.02,
+        "yanchor": "top",
+        "len": 1.0,
+        "lenmode": "fraction",
     }
     if hm.measure == "share4":
         colorbar["ticksuffix"] = " %"
@@ -204,7 +234,7 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
                 **common,
             )
         )
-    custom = np.empty((len(points["custom"]), 5), dtype=object)
+    custom = np.empty((len(points["custom"]), 6), dtype=object)
     custom[:] = points["custom"]
     fig.add_trace(
         go.Scatter(
@@ -239,7 +269,7 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
     fig.update_layout(
         height=height,
         font=FONT,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 10, "b": 70},
         clickmode="event+select",
         dragmode=False,
         hovermode="closest",

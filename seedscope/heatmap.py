@@ -355,6 +355,9 @@ CELL_COLUMNS = [
     "position",
     "name",
     "description",
+    "change",
+    "ten_year",
+    "driving_force",
     "relevancy",
 ]
 
@@ -402,6 +405,9 @@ def cell_entries(
             "position": picked["position"].to_numpy(),
             "name": picked["name"].astype(object).to_numpy(),
             "description": picked["description"].astype(object).to_numpy(),
+            "change": picked["change"].astype(object).to_numpy(),
+            "ten_year": picked["ten_year"].astype(object).to_numpy(),
+            "driving_force": picked["driving_force"].astype(object).to_numpy(),
             "relevancy": picked["relevancy"].to_numpy(dtype=float),
         },
         columns=CELL_COLUMNS,

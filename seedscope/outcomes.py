@@ -251,6 +251,26 @@ class Flows:
     shown: int  # signals in the flow
     total: int  # signals with both a driving force and an outcome
 
+    def table(self) -> pd.DataFrame:
+        """The links as people read them, for downloads: from, to, signals, and the
+        texts a grouped end stands for."""
+        names = {"driving_force": "driving force", "signal": "signal", "ten_year": "in 10 years"}
+
+        def side(nodes: pd.Series, prefix: str) -> dict[str, object]:
+            return {
+                f"{prefix}_kind": [names.get(node_layer(n) or "", "") for n in nodes],
+                prefix: [node_label(n) for n in nodes],
+                f"{prefix}_texts": ["; ".join(self.members.get(n, [])) for n in nodes],
+            }
+
+        return pd.DataFrame(
+            {
+                **side(self.links["source"], "from"),
+                **side(self.links["target"], "to"),
+                "signals": self.links["value"].to_numpy(),
+            }
+        )
+
 
 def sankey_flows(signals: pd.DataFrame, limit: int = 30) -> Flows:
     """Flows of the ``limit`` most relevant signals with a driving force and an outcome.

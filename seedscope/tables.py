@@ -49,9 +49,8 @@ def doc_themes(explorer: Explorer) -> np.ndarray:
 
 
 def _text(series: pd.Series) -> np.ndarray:
-    """Object strings with None where missing (shown as an empty cell or "—")."""
-    values = series.astype(object)
-    return values.where(values.notna(), None).to_numpy()
+    """Plain object strings (missing ones show as "—" on screen, empty in a CSV)."""
+    return series.astype(object).to_numpy()
 
 
 def _with_matches(

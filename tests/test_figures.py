@@ -14,6 +14,7 @@ from seedscope.figures import (
     TEXT_GRID,
     bar_counts_figure,
     heatmap_figure,
+    heatmap_min_width,
     sankey_figure,
     timeline_figure,
     wrap_label,
@@ -55,8 +56,8 @@ def test_one_clickable_square_per_non_empty_cell_with_the_cell_in_customdata(
     squares = clickable(fig)
     drawn = list(zip(squares.x, squares.y, squares.customdata, strict=True))
     assert len(drawn) == int((hm.count > 0).to_numpy().sum())
-    for x, y, (row_key, col_key, count, mean, share) in drawn:
-        assert x == col_key and y == hm.row_labels[row_key]
+    for x, y, (row_key, col_key, count, mean, share, label) in drawn:
+        assert x == col_key and y == label == hm.row_labels[row_key]
         assert count == hm.count.loc[row_key, col_key] > 0
         expected_mean = hm.mean.loc[row_key, col_key]
         if math.isnan(expected_mean):
@@ -286,3 +287,24 @@ def test_bar_counts_are_horizontal_in_the_given_order() -> None:
     assert list(fig.layout.yaxis.categoryarray) == ["Signals", "Concerns", "Issues"]
     assert fig.layout.yaxis.autorange == "reversed"  # first item on top
     assert fig.layout.title.text == "Entries per section"
+
+
+def test_a_heatmap_asks_for_the_width_its_cells_need(explorer: Explorer) -> None:
+    """On a phone the page scrolls sideways instead of squeezing the numbers together."""
+    by_section = heatmap(explorer)  # five sections, values written in the cells
+    by_month = heatmap(explorer, cols="month")  # eight months
+    assert heatmap_min_width(by_month) > heatmap_min_width(by_section)
+    assert heatmap_min_width(by_section) <= 360  # a 390 px phone shows five sections whole
+    # too many columns to write in: colour only, so each needs far less room
+    corpus = make_corpus(
+        [
+            doc(f"d{i}", f"Doc {i}", f"{2020 + i // 12}-{i % 12 + 1:02d}-15", "science")
+            for i in range(40)
+        ],
+        [entry(f"d{i}", "Signals", 0, 3) for i in range(40)],
+        [],
+    )
+    many = Explorer(corpus)
+    hm = build_heatmap(many, many.view(FilterState()), "category", "month", "mean")
+    assert len(hm.cols) == 40
+    assert heatmap_min_width(hm) < heatmap_min_width(by_section) + 40 * 20

@@ -248,3 +248,20 @@ def test_a_grouped_node_hovers_the_texts_it_stands_for() -> None:
     node = sankey_figure(flows.links, flows.members).data[0].node
     hover = node.customdata[list(node.label).index("Solar (2)")]
     assert "Cheap solar" in hover and "Solar subsidies" in hover
+
+
+def test_the_flows_download_reads_without_layer_markers(explorer: Explorer) -> None:
+    table = sankey_flows(everything(explorer).signals).table()
+    assert list(table.columns) == [
+        "from_kind",
+        "from",
+        "from_texts",
+        "to_kind",
+        "to",
+        "to_texts",
+        "signals",
+    ]
+    assert not table.astype(str).apply(lambda c: c.str.contains("\x1f")).any().any()
+    into_signals = table[table["to_kind"] == "signal"]
+    assert set(into_signals["from_kind"]) == {"driving force"}
+    assert into_signals["signals"].sum() == 5

@@ -10,10 +10,12 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import Corpus, build_cache, load_corpus
+from seedscope.filters import SignalRef
 from tests.conftest import ROOT
 
 PAGES = [
@@ -347,3 +349,39 @@ def test_a_link_with_a_title_search_reopens_it(monkeypatch, corpus_dir, corpus_c
     app = make_app(monkeypatch, corpus_dir, corpus_cache, {"title": "quantum"}).run()
     app.switch_page("pages/explore/documents.py").run()
     assert app.text_input(key="doc_title_filter").value == "quantum"
+
+
+def dataframe(app: AppTest, key: str) -> pd.DataFrame:
+    """The rows a keyed table shows."""
+    return next(d for d in app.dataframe if d.key == key).value
+
+
+def test_a_search_lists_best_matches_and_marks_the_words(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache, {"q": '"weak signals" OR hopepunk'})
+    app.run()
+    app.switch_page("pages/explore/signals.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = dataframe(app, "signals_table")
+    assert len(table) > 0
+    assert table["match"].str.contains("«weak» «signals»|«hopepunk»", case=False).all()
+    assert "best match first" in texts(app)
+    # the drill-down of a match shows where it matched, the words highlighted
+    first = table.iloc[0]
+    app.session_state["_filters"] = app.session_state["_filters"].with_changes(
+        signal=SignalRef(str(first["doc_id"]), int(first["position"]))
+    )
+    app.run()
+    assert "matched in:" in texts(app)
+    assert ":orange-background[" in texts(app)
+    app.switch_page("pages/explore/documents.py").run()
+    docs = dataframe(app, "documents_table")
+    assert docs["matched_in"].str.len().gt(0).all()
+
+
+def test_help_of_the_search_box_explains_the_syntax(monkeypatch, tmp_path: Path) -> None:
+    app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    help_text = app.text_input(key="f_q").help
+    for example in ('"energy storage"', "solar OR wind", "-coal", "clim*"):
+        assert example in help_text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -39,6 +41,18 @@ def downloads(frame: pd.DataFrame, name: str, key: str, caption: str | None = No
         help=f"Download these {len(frame):,} rows as Parquet",
     )
     row.caption(caption or f"{len(frame):,} rows")
+
+
+def plotly_chart(figure: Any, key: str, min_width: int = 0, **kwargs: Any) -> Any:
+    """``st.plotly_chart`` that scrolls sideways instead of squeezing below ``min_width``
+    (a heatmap of 18 quarters on a phone), and keeps the plotly logo off."""
+    with st.container(key=f"{key}_box"):
+        if min_width:
+            st.html(
+                f"<style>.st-key-{key}_box {{ overflow-x: auto; }} "
+                f".st-key-{key} {{ min-width: {int(min_width)}px; }}</style>"
+            )
+        return st.plotly_chart(figure, key=key, config={"displaylogo": False}, **kwargs)
 
 
 def filters_caption(ctx: context.Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seedscope.figures import heatmap_figure
+from seedscope.figures import heatmap_figure, heatmap_min_width
 from seedscope.fmt import fmt_mean, fmt_share
 from seedscope.heatmap import (
     COL_DIMENSIONS,
@@ -17,7 +17,7 @@ from seedscope.heatmap import (
 )
 from ui import context, sidebar, state
 from ui.table_columns import ENTRY_COLUMNS, PLACEHOLDER, WRAPPED_ROW_HEIGHT
-from ui.widgets import downloads, filters_caption
+from ui.widgets import downloads, filters_caption, plotly_chart
 
 ROWS_SHOWN = ["5", "10", "15", "20", "30", "50"]
 
@@ -48,12 +48,12 @@ if not heatmap.rows:
     st.info("Nothing to draw: no entries have these dimensions under the current filters.")
     context.end()
 
-event = st.plotly_chart(
+event = plotly_chart(
     heatmap_figure(heatmap),
     key=f"heatmap_{rows}_{cols}",
+    min_width=heatmap_min_width(heatmap),
     on_select="rerun",
     selection_mode="points",
-    config={"displaylogo": False},
 )
 st.caption(
     f"{len(heatmap.rows)} of {heatmap.total_rows:,} {ROW_DIMENSIONS[rows].lower()} values, "
@@ -83,6 +83,9 @@ if points:
             "relevancy",
             "title_text",
             "page_date",
+            "change",
+            "ten_year",
+            "driving_force",
             "doc_id",
             "position",
         ]
@@ -94,6 +97,7 @@ if points:
         on_select="rerun",
         selection_mode="single-row",
         column_config={**ENTRY_COLUMNS, "doc_id": None, "position": None},
+        column_order=["section", "name", "description", "relevancy", "title_text", "page_date"],
         row_height=WRAPPED_ROW_HEIGHT,
         placeholder=PLACEHOLDER,
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seedscope.figures import heatmap_figure, timeline_figure
+from seedscope.figures import heatmap_figure, heatmap_min_width, timeline_figure
 from seedscope.fmt import count_label, date_span, year_span
 from seedscope.heatmap import MEASURES, build_heatmap
 from seedscope.tables import headline, signals_per_month, signals_table
 from ui import context, sidebar, state
 from ui.table_columns import PLACEHOLDER, SIGNAL_COLUMNS
-from ui.widgets import downloads, filters_caption, no_signals_note
+from ui.widgets import downloads, filters_caption, no_signals_note, plotly_chart
 
 ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
@@ -48,7 +48,9 @@ st.segmented_control(
 )
 heatmap = build_heatmap(explorer, view, "theme", "section", measure, top=12)
 if heatmap.rows:
-    st.plotly_chart(heatmap_figure(heatmap), key="overview_heatmap", config={"displaylogo": False})
+    plotly_chart(
+        heatmap_figure(heatmap), key="overview_heatmap", min_width=heatmap_min_width(heatmap)
+    )
     st.caption(
         f"Top {len(heatmap.rows)} of {heatmap.total_rows:,} themes by number of entries; "
         "each cell shows its value and its number of entries (n). The Heatmaps page lets "

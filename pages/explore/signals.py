@@ -142,4 +142,4 @@ else:
             key="outcomes_sankey",
             config={"displaylogo": False},
         )
-        downloads(flows.links, "sankey-links", key="sankey_dl")
+        downloads(flows.table(), "driving-forces-signals-outcomes", key="sankey_dl")

@@ -198,6 +198,7 @@ def test_every_page_opens_from_a_deep_link_without_errors(
     open_app(page, f"{corpus_server.url}{path}?theme=ai&min_relevancy=3")
     expect(title(page)).to_have_text(heading)
     expect(title(page)).to_be_visible()
+    assert "Seedscope" in page.title()
     assert_no_errors(page)
     # Streamlit guesses its server from the address: no /signals/_stcore/... 404s
     assert failures == [], failures
@@ -207,7 +208,9 @@ def test_every_page_opens_from_a_deep_link_without_errors(
 # -- 2. a sidebar filter changes the overview ---------------------------------
 
 
-def test_theme_filter_changes_overview(corpus_server: Server, page: Page) -> None:
+def test_a_theme_changes_the_overview_and_back_undoes_each_change(
+    corpus_server: Server, page: Page
+) -> None:
     open_app(page, corpus_server.url)
     documents = metric_value(page, "Documents")
     chart = page.locator(".st-key-overview_heatmap")
@@ -223,34 +226,7 @@ def test_theme_filter_changes_overview(corpus_server: Server, page: Page) -> Non
     expect(documents).to_have_text(promised)
     expect(page.get_by_text("Filters: themes: AI")).to_be_visible()
     expect(chart.locator(".ytick text", has_text=re.compile(r"^AI$"))).to_have_count(1)
-    assert_no_errors(page)
 
-
-@pytest.mark.parametrize("order", ["date then relevancy", "relevancy then date"])
-def test_a_theme_survives_changes_to_two_other_filters(
-    corpus_server: Server, page: Page, order: str
-) -> None:
-    """The option's label ("AI (8)") counts documents under the other filters; after
-    they change, the value must still be the theme, not the old label."""
-    open_app(page, corpus_server.url + "/signals")
-    pick_theme(page, "ai")
-    steps = [lambda: type_date(page, "f_from", "2025-01-01"), lambda: raise_min_relevancy(page)]
-    for step in steps if order.startswith("date") else steps[::-1]:
-        step()
-        expect_url(page, r"[?&]theme=ai(&|$)")
-    url = expect_url(page, r"from=2025-01-01")
-    assert "min_relevancy=1.5" in url and "%28" not in url, url
-    expect(theme_tags(page)).to_have_text([re.compile(r"^AI \(\d+\)$")])
-    expect(
-        page.get_by_text(re.compile(r"^\d[\d,]* signals? · most relevant first"))
-    ).to_be_visible()
-    expect(page.get_by_text("No documents match")).to_have_count(0)
-    assert_no_errors(page)
-
-
-def test_back_undoes_one_change_at_a_time(corpus_server: Server, page: Page) -> None:
-    open_app(page, corpus_server.url)
-    pick_theme(page, "ai")
     raise_min_relevancy(page)
     expect_url(page, r"/\?theme=ai&min_relevancy=1.5$")
     page.locator(".st-key-page_links").get_by_role("link", name="Heatmaps").click()
@@ -266,16 +242,43 @@ def test_back_undoes_one_change_at_a_time(corpus_server: Server, page: Page) -> 
     page.go_back()
     settled(page, r"/\?theme=ai$")
     expect(min_relevancy(page)).to_have_value("1")
-    expect(theme_tags(page)).to_have_count(1)
+    expect(documents).to_have_text(promised)
     page.go_back()
     settled(page, r"/$")
     expect(theme_tags(page)).to_have_count(0)
-    expect(metric_value(page, "Documents")).to_have_text("177")
+    expect(documents).to_have_text("177")
     # and Forward redoes
     page.go_forward()
     settled(page, r"/\?theme=ai$")
-    expect(theme_tags(page)).to_have_count(1)
+    expect(theme_tags(page)).to_have_text([tag])
     assert_no_errors(page)
+
+
+def test_a_theme_survives_changes_to_two_other_filters_in_either_order(
+    corpus_server: Server, page: Page
+) -> None:
+    """The option's label ("AI (8)") counts documents under the other filters; after
+    they change, the value must still be the theme, not the old label."""
+    open_app(page, corpus_server.url + "/signals")
+    pick_theme(page, "ai")
+    date = lambda: type_date(page, "f_from", "2025-01-01")  # noqa: E731
+    relevancy = lambda: raise_min_relevancy(page)  # noqa: E731
+    for order in ((date, relevancy), (relevancy, date)):
+        for step in order:
+            step()
+            expect_url(page, r"[?&]theme=ai(&|$)")
+        url = expect_url(page, r"from=2025-01-01")
+        assert "min_relevancy=1.5" in url and "%28" not in url, url
+        expect(theme_tags(page)).to_have_text([re.compile(r"^AI \(\d+\)$")])
+        expect(
+            page.get_by_text(re.compile(r"^\d[\d,]* signals? · most relevant first"))
+        ).to_be_visible()
+        expect(page.get_by_text("No documents match")).to_have_count(0)
+        assert_no_errors(page)
+        # undo both changes, then the other order
+        page.go_back()
+        page.go_back()
+        settled(page, r"/signals\?theme=ai$")
 
 
 # -- 3. a heatmap cell lists its entries --------------------------------------

@@ -30,7 +30,6 @@ from .search_hits import RowMap, SearchHits
 
 T = TypeVar("T")
 SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
-TEXT_COLUMNS = ("name", "description", "change", "ten_year", "driving_force")
 #: Views kept per Explorer (one per recent filter state).
 VIEW_CACHE_SIZE = 32
 

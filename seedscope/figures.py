@@ -36,7 +36,11 @@ ROW_LABEL_LENGTH = 40
 #: Sankey labels: at most two lines of this many characters.
 SANKEY_LINE_LENGTH = 30
 SANKEY_LINES = 2
-_NO_RATING = "rgba(128, 128, 128, 0.45)"
+#: Cells with entries but no relevancy: a solid mid grey, readable on light and dark pages.
+_NO_RATING = "#a8a8a8"
+#: Ink on a cell: dark on the light end of the scale (and on grey), white on the dark end.
+_DARK_INK, _LIGHT_INK = "#111111", "#ffffff"
+_LIGHT_FROM = 0.45
 _LAYER_COLOURS = {"driving_force": "#4C78A8", "signal": "#F58518", "ten_year": "#54A24B"}
 
 
@@ -151,10 +155,9 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
     col_label = COL_DIMENSIONS[hm.col_dim]
     x_text = [_escape(c) for c in hm.cols]
 
-    cell_text = np.full(count.shape, "", dtype=object)
-    unrated = np.zeros(count.shape)
-    unrated[:] = np.nan
+    unrated = np.full(count.shape, np.nan)
     points: dict[str, list[object]] = {"x": [], "y": [], "custom": [], "hover": []}
+    written: dict[str, list[object]] = {"x": [], "y": [], "text": [], "ink": []}
     for i, row_key in enumerate(hm.rows):
         for j, col_key in enumerate(hm.cols):
             n = int(count[i, j])
@@ -162,12 +165,15 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
                 continue
             has_value = bool(np.isfinite(values[i, j]))
             value_text = _format_value(hm.measure, values[i, j])
-            if hm.measure == "count":
-                cell_text[i, j] = value_text
-            else:
-                cell_text[i, j] = f"{value_text}<br>n={n:,}"
             if not has_value:
                 unrated[i, j] = 1.0
+            fraction = (shown[i, j] - low) / (high - low) if has_value else 1.0
+            written["x"].append(x_text[j])
+            written["y"].append(labels[i])
+            written["text"].append(
+                value_text if hm.measure == "count" else f"{value_text}<br>n={n:,}"
+            )
+            written["ink"].append(_DARK_INK if fraction >= _LIGHT_FROM else _LIGHT_INK)
             points["x"].append(x_text[j])
             points["y"].append(labels[i])
             points["custom"].append(
@@ -214,9 +220,6 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
             zmax=high,
             colorscale=COLORSCALE,
             colorbar=colorbar,
-            text=cell_text if with_text else None,
-            texttemplate="%{text}" if with_text else None,
-            textfont={"size": 11},
             name=hm.measure_label,
             **common,
         )
@@ -227,11 +230,21 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
                 z=unrated,
                 colorscale=[[0, _NO_RATING], [1, _NO_RATING]],
                 showscale=False,
-                text=cell_text if with_text else None,
-                texttemplate="%{text}" if with_text else None,
-                textfont={"size": 11},
                 name="no rated entries",
                 **common,
+            )
+        )
+    if with_text:  # the value and the count on each cell, in ink that reads on its colour
+        fig.add_trace(
+            go.Scatter(
+                x=np.asarray(written["x"], dtype=object),
+                y=np.asarray(written["y"], dtype=object),
+                mode="text",
+                text=np.asarray(written["text"], dtype=object),
+                textfont={"size": 11, "color": written["ink"]},
+                hoverinfo="skip",
+                name="values",
+                showlegend=False,
             )
         )
     custom = np.empty((len(points["custom"]), 6), dtype=object)
@@ -377,6 +390,8 @@ def sankey_figure(
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
+            # plotly's default white halo blurs labels on light and dark themes alike
+            textfont={"size": 12, "shadow": "none"},
             node={
                 "label": [wrap_label(t) for t in texts],
                 "customdata": [hover(node, t) for node, t in zip(nodes, texts, strict=True)],

@@ -89,17 +89,14 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Term:
+    """A word or a phrase (its words in order), possibly a prefix (``clim*``)."""
+
     text: str
-    phrase: bool = False
     prefix: bool = False
 
     def fts(self) -> str:
         quoted = '"' + self.text.replace('"', '""') + '"'
         return f"{quoted} *" if self.prefix else quoted
-
-    def __str__(self) -> str:
-        shown = f'"{self.text}"' if self.phrase else self.text
-        return f"{shown}*" if self.prefix else shown
 
 
 @dataclass(frozen=True)
@@ -158,10 +155,10 @@ def parse_query(text: str) -> Query:
             word = bare[1:] if negated else bare
             prefix = word.endswith("*")
             word = word.rstrip("*")
-            term = Term(word, phrase=False, prefix=prefix)
+            term = Term(word, prefix=prefix)
         else:
             negated = bool(minus)
-            term = Term(" ".join(phrase.split()), phrase=True, prefix=bool(star))
+            term = Term(" ".join(phrase.split()), prefix=bool(star))
         negated = negated or negate_next
         negate_next = False
         if _WORD.search(term.text):

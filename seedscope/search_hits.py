@@ -142,7 +142,8 @@ class SearchHits:
 
 def match_columns(fields: list[dict[str, str]], order: tuple[str, ...]) -> pd.DataFrame:
     """``matched_in`` ("name, description") and ``match`` (where, then a snippet of the
-    first matching field with the matched words between « and ») for rows of marked fields."""
+    first of those fields with the matched words between « and ») for rows of marked
+    fields."""
     matched_in, shown = [], []
     for marked in fields:
         names = [name for name in order if name in marked]
@@ -151,5 +152,5 @@ def match_columns(fields: list[dict[str, str]], order: tuple[str, ...]) -> pd.Da
             shown.append("")
             continue
         text = snippet(marked[names[0]]).replace("\x02", "«").replace("\x03", "»")
-        shown.append(f"{FIELD_LABELS[names[0]]}: {text}" if text else FIELD_LABELS[names[0]])
+        shown.append(f"{matched_in[-1]}: {text}" if text else matched_in[-1])
     return pd.DataFrame({"matched_in": matched_in, "match": shown})

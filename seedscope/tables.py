@@ -31,7 +31,7 @@ SIGNAL_COLUMNS = [
     "doc_id",
     "position",
 ]
-#: Added to a table when the view has a text search.
+#: Added to a table when the view has a text search (on its best matches).
 MATCH_COLUMNS = ["matched_in", "match"]
 
 
@@ -96,10 +96,11 @@ def signals_table(explorer: Explorer, view: View) -> pd.DataFrame:
         keys, ascending = ["relevancy", "page_date"], [False, False]
     table = table.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
     table = table.reset_index(drop=True)
-    if hits is not None:
-        top = table["_entry"].to_numpy()[:MAX_MARKED_ROWS]
-        table = _with_matches(table, hits.entry_fields(top), ENTRY_FIELDS)
-    return table.drop(columns=[c for c in ("_entry", "_score") if c in table.columns])
+    if hits is None:
+        return table[SIGNAL_COLUMNS]
+    top = table["_entry"].to_numpy()[:MAX_MARKED_ROWS]
+    table = _with_matches(table, hits.entry_fields(top), ENTRY_FIELDS)
+    return table[SIGNAL_COLUMNS + MATCH_COLUMNS]
 
 
 def documents_table(explorer: Explorer, view: View) -> pd.DataFrame:

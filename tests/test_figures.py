@@ -40,9 +40,21 @@ def cells(fig: go.Figure) -> go.Heatmap:
 
 
 def clickable(fig: go.Figure) -> go.Scatter:
-    """The invisible squares a click selects (the scatter trace)."""
-    (scatter,) = [trace for trace in fig.data if trace.type == "scatter"]
+    """The invisible squares a click selects."""
+    (scatter,) = [trace for trace in fig.data if trace.name == "cells"]
     return scatter
+
+
+def written(fig: go.Figure) -> dict[tuple[str, str], tuple[str, str]] | None:
+    """(row label, column) -> (text, ink) of the values written on the cells."""
+    traces = [trace for trace in fig.data if trace.name == "values"]
+    if not traces:
+        return None
+    (trace,) = traces
+    return {
+        (y, x): (text, ink)
+        for x, y, text, ink in zip(trace.x, trace.y, trace.text, trace.textfont.color, strict=True)
+    }
 
 
 # -- heatmap ------------------------------------------------------------------------
@@ -109,7 +121,7 @@ def test_cells_without_rated_entries_are_grey_and_still_clickable() -> None:
     by_count = heatmap_figure(
         build_heatmap(explorer, explorer.view(FilterState()), "document", "section", "count")
     )
-    assert [t.type for t in by_count.data] == ["heatmap", "scatter"]
+    assert [t.name for t in by_count.data] == [MEASURES["count"], "values", "cells"]
 
 
 def test_rows_top_to_bottom_and_empty_months_as_empty_columns(explorer: Explorer) -> None:
@@ -163,13 +175,12 @@ def test_hover_says_what_the_cell_holds_in_words(explorer: Explorer) -> None:
 
 def test_each_cell_shows_its_value_and_its_count(explorer: Explorer) -> None:
     hm = heatmap(explorer)
-    text = pd.DataFrame(cells(heatmap_figure(hm)).text, index=hm.rows, columns=hm.cols)
-    assert text.loc["energy", "Signals"] == "4.0<br>n=4"
-    assert text.loc["infrastructure", "Issues"] == ""  # empty cell, no text
-    by_count = heatmap(explorer, measure="count")
-    counts = cells(heatmap_figure(by_count))
-    text = pd.DataFrame(counts.text, index=by_count.rows, columns=by_count.cols)
-    assert text.loc["energy", "Signals"] == "4"  # the count is the value
+    text = written(heatmap_figure(hm))
+    assert text is not None
+    assert text[("energy", "Signals")][0] == "4.0<br>n=4"
+    assert ("Infrastructure", "Issues") not in text  # an empty cell has no text
+    counts = written(heatmap_figure(heatmap(explorer, measure="count")))
+    assert counts is not None and counts[("energy", "Signals")][0] == "4"  # the count is the value
     rows = TEXT_GRID[0] + 1
     corpus = make_corpus(
         [doc(f"d{i}", f"Doc {i}") for i in range(rows)],
@@ -179,7 +190,24 @@ def test_each_cell_shows_its_value_and_its_count(explorer: Explorer) -> None:
     big = Explorer(corpus)
     hm = build_heatmap(big, big.view(FilterState()), "document", "section", "mean", top=50)
     assert len(hm.rows) == rows
-    assert cells(heatmap_figure(hm)).text is None  # too many to read: hover instead
+    assert written(heatmap_figure(hm)) is None  # too many to read: hover instead
+
+
+def test_the_ink_reads_on_the_cell_whatever_the_page_theme() -> None:
+    """White on the dark end of the scale, black on the light end and on grey cells."""
+    corpus = make_corpus(
+        [doc("low", "Low"), doc("high", "High"), doc("none", "Unrated")],
+        [
+            entry("low", "Signals", 0, 1),
+            entry("high", "Signals", 0, 5),
+            entry("none", "Signals", 0, None),
+        ],
+        [],
+    )
+    explorer = Explorer(corpus)
+    hm = build_heatmap(explorer, explorer.view(FilterState()), "document", "section", "mean")
+    ink = {row: value[1] for (row, _col), value in (written(heatmap_figure(hm)) or {}).items()}
+    assert ink == {"Low": "#ffffff", "High": "#111111", "Unrated": "#111111"}
 
 
 def test_text_from_documents_is_escaped_for_plotly() -> None:

@@ -52,6 +52,12 @@ def param(app: AppTest, name: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def open_expander(app: AppTest, key: str) -> AppTest:
+    """Open a sidebar panel whose contents are only sent while it is open."""
+    app.session_state[key] = True
+    return app.run()
+
+
 def metric(app: AppTest, label: str) -> str:
     for item in app.metric:
         if item.label == label:
@@ -149,6 +155,7 @@ def test_a_chosen_theme_survives_other_filter_changes(
     """Option labels carry counts that change with the other filters; the value must not."""
     app = make_app(monkeypatch, corpus_dir, corpus_cache, {"theme": "ai"}).run()
     app.switch_page("pages/explore/signals.py").run()
+    open_expander(app, "dates_box")
     app.date_input(key="f_from").set_value(dt.date(2025, 1, 1)).run()
     app.slider(key="f_min_relevancy").set_value(1.5).run()
     app.text_input(key="f_q").set_value("agents").run()
@@ -180,6 +187,7 @@ def test_search_relevancy_and_dates_filter(monkeypatch, corpus_dir: Path, corpus
     assert int(metric(app, "Signals").replace(",", "")) < 979
     assert param(app, "min_relevancy") == ["5"]
     app.slider(key="f_min_relevancy").set_value(1.0).run()
+    open_expander(app, "dates_box")
     app.date_input(key="f_from").set_value(dt.date(2025, 1, 1)).run()
     app.date_input(key="f_to").set_value(dt.date(2025, 12, 31)).run()
     in_2025 = int(metric(app, "Documents"))
@@ -250,6 +258,7 @@ def test_uploaded_zip_becomes_a_new_corpus_and_evil_entries_are_refused(
         )
         archive.writestr("../escape.md", "# __Should never be written__")
     app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    open_expander(app, "own_corpus")
     upload = [("mine.zip", buffer.getvalue(), "application/zip")]
     app.file_uploader(key="corpus_upload").set_value(upload).run()
     app.text_input(key="corpus_upload_name").set_value("field notes").run()
@@ -300,6 +309,7 @@ def test_a_second_upload_opens_the_new_corpus(monkeypatch, tmp_path: Path) -> No
     """Each new corpus opens right after its creation, also when others exist already."""
     docs = ROOT / "tests/fixtures/docs"
     app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    open_expander(app, "own_corpus")
     opened = []
     for label, files in (
         ("first batch", ["new_layout.md"]),
@@ -385,3 +395,17 @@ def test_help_of_the_search_box_explains_the_syntax(monkeypatch, tmp_path: Path)
     help_text = app.text_input(key="f_q").help
     for example in ('"energy storage"', "solar OR wind", "-coal", "clim*"):
         assert example in help_text
+
+
+def test_closed_sidebar_panels_send_nothing_until_opened(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    """Date fields and the upload widget are heavy for a browser: they come when asked."""
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    assert len(app.date_input) == 0 and len(app.file_uploader) == 0
+    open_expander(app, "dates_box")
+    assert [d.key for d in app.date_input] == ["f_from", "f_to"]
+    # a link with a date opens the Dates panel and says what is set
+    dated = make_app(monkeypatch, corpus_dir, corpus_cache, {"from": "2025-01-01"}).run()
+    assert dated.date_input(key="f_from").value == dt.date(2025, 1, 1)
+    assert dated.expander(key="dates_box").label == "Dates: from 2025-01-01"

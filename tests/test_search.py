@@ -145,7 +145,7 @@ def test_a_title_hit_finds_the_document_not_all_its_entries(explorer: Explorer) 
     assert signals_table(explorer, view)["name"].tolist() == ["Energy storage"]
     docs = documents_table(explorer, view)
     assert docs.loc[0, "matched_in"] == "title, its entries"
-    assert docs.loc[0, "match"] == "title: Grid «batteries»"
+    assert docs.loc[0, "match"] == "title, its entries: Grid «batteries»"
 
 
 def test_tables_say_which_field_matched_with_the_words_marked(explorer: Explorer) -> None:

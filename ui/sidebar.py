@@ -114,23 +114,7 @@ def filters(explorer: Explorer, view: View) -> None:
             # Enter picks the highlighted option, never "Select N matches"
             select_all=False,
         )
-    first, last = explorer.date_span
-    low = first.date() if first is not None else None
-    high = last.date() if last is not None else None
-    for field, label in (("date_from", "From"), ("date_to", "To")):
-        sidebar.date_input(
-            label,
-            value=None,
-            min_value=low,
-            max_value=high,
-            key=state.show_in_widget(field),
-            format="YYYY-MM-DD",
-            on_change=state.widget_changed,
-            args=(field,),
-            help="Documents dated on or after this day" if field == "date_from" else None,
-        )
-    with sidebar.container(key="date_enter", height=1, border=False):
-        st.html(ENTER_APPLIES_DATES, unsafe_allow_javascript=True)
+    _dates(explorer)
     sidebar.slider(
         "Minimum relevancy",
         1.0,
@@ -167,6 +151,47 @@ def filters(explorer: Explorer, view: View) -> None:
             width="stretch",
             key="clear_filters_sidebar",
         )
+
+
+def _dates(explorer: Explorer) -> None:
+    """From/To in an expander whose fields are only sent when it is open.
+
+    Date fields are the heaviest widgets of the sidebar for a browser to load;
+    closed, the expander costs nothing and its label says what is set.
+    """
+    current = state.current()
+    chosen = [
+        f"{word} {day.isoformat()}"
+        for word, day in (("from", current.date_from), ("to", current.date_to))
+        if day
+    ]
+    box = st.sidebar.expander(
+        "Dates" + (f": {' '.join(chosen)}" if chosen else ""),
+        expanded=bool(chosen),
+        key="dates_box",
+        on_change="rerun",
+        icon=":material/calendar_month:",
+    )
+    if not box.open:
+        return
+    first, last = explorer.date_span
+    low = first.date() if first is not None else None
+    high = last.date() if last is not None else None
+    with box:
+        for field, label in (("date_from", "From"), ("date_to", "To")):
+            st.date_input(
+                label,
+                value=None,
+                min_value=low,
+                max_value=high,
+                key=state.show_in_widget(field),
+                format="YYYY-MM-DD",
+                on_change=state.widget_changed,
+                args=(field,),
+                help="Press Enter to apply",
+            )
+        with st.container(key="date_enter", height=1, border=False):
+            st.html(ENTER_APPLIES_DATES, unsafe_allow_javascript=True)
 
 
 def corpus_box(label: str, folder: str, explorer: Explorer, built_at: str) -> None:

@@ -11,7 +11,7 @@ PLACEHOLDER = MISSING
 #: Rows tall enough for the grid to wrap long text over three lines.
 WRAPPED_ROW_HEIGHT = 70
 
-_DATE = st.column_config.DateColumn("Date", format="D MMM YYYY", width="small")
+_DATE = st.column_config.DateColumn("Date", format="D MMM YYYY", width=100)
 _MATCH = {
     "matched_in": st.column_config.TextColumn(
         "Matched in", width="small", help="Where the search words were found"

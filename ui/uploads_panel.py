@@ -29,8 +29,19 @@ def _picked() -> None:
 
 
 def draw(choice: CorpusChoice) -> None:
+    """The panel's contents are only sent while it is open: an upload widget is heavy
+    for a browser to load, and most visits never upload."""
     expanded = st.session_state.get(_REPORT) is not None
-    with st.sidebar.expander("Your own corpus", icon=":material/upload_file:", expanded=expanded):
+    panel = st.sidebar.expander(
+        "Your own corpus",
+        icon=":material/upload_file:",
+        expanded=expanded,
+        key="own_corpus",
+        on_change="rerun",
+    )
+    if not panel.open:
+        return
+    with panel:
         st.button(
             "Refresh from disk",
             icon=":material/refresh:",

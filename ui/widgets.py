@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from seedscope.export import file_stem, to_csv_bytes, to_parquet_bytes
-from seedscope.fmt import count_label
+from seedscope.filters import SignalRef
+from seedscope.fmt import count_label, fmt_date, fmt_relevancy
 from seedscope.safety import escape_markdown
 
-from . import context
+from . import context, state
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str, caption: str | None = None) -> None:
@@ -77,3 +78,20 @@ def no_signals_note(ctx: context.Context) -> None:
         f"{what} but no signal. The Documents and Heatmaps pages show what they hold.",
         icon=":material/info:",
     )
+
+
+def signal_links(ctx: context.Context, table: pd.DataFrame, key: str) -> None:
+    """Signals as links that open their drill-down (and can open in a new tab).
+
+    Lighter than a table for a browser to load, so the page's first chart
+    draws sooner; each link carries the filters and the signal.
+    """
+    with st.container(key=key, gap="small"):
+        for row in table.itertuples():
+            ref = SignalRef(str(row.doc_id), int(row.position))
+            st.page_link(
+                ctx.pages["signals"],
+                label=f"**{fmt_relevancy(row.relevancy)}** · {escape_markdown(row.name)}",
+                query_params=state.query_for(ctx.state.with_changes(signal=ref)),
+                help=f"{row.title} · {fmt_date(row.page_date)}",
+            )

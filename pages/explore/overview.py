@@ -9,8 +9,13 @@ from seedscope.fmt import count_label, date_span, year_span
 from seedscope.heatmap import MEASURES, build_heatmap
 from seedscope.tables import headline, signals_per_month, signals_table
 from ui import context, sidebar, state
-from ui.table_columns import PLACEHOLDER, SIGNAL_COLUMNS
-from ui.widgets import downloads, filters_caption, no_signals_note, plotly_chart
+from ui.widgets import (
+    downloads,
+    filters_caption,
+    no_signals_note,
+    plotly_chart,
+    signal_links,
+)
 
 ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
@@ -84,19 +89,5 @@ with right:
         no_signals_note(ctx)
     else:
         top = signals_table(explorer, view).head(10)
-        event = st.dataframe(
-            top,
-            key="overview_top_signals",
-            hide_index=True,
-            on_select="rerun",
-            selection_mode="single-row",
-            column_order=["name", "relevancy", "title", "page_date"],
-            column_config=SIGNAL_COLUMNS,
-            placeholder=PLACEHOLDER,
-        )
-        if event.selection.rows:
-            row = top.iloc[event.selection.rows[0]]
-            state.open_signal(f"{row['doc_id']}:{row['position']}")
-            context.go("signals")
-        st.caption("Select a row to open the signal.")
+        signal_links(ctx, top, key="overview_top_signals")
         downloads(top, "top-signals", key="overview_dl")

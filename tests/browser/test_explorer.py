@@ -140,8 +140,15 @@ def pick_theme(page: Page, typed: str) -> str:
 
 
 def type_date(page: Page, key: str, day: str) -> None:
-    """Type a date into a sidebar date field and press Enter (which applies it)."""
-    page.locator(f".st-key-{key} [role='spinbutton'][data-type='year']").click()
+    """Type a date into a sidebar date field and press Enter (which applies it).
+
+    The fields live in the Dates panel, which is opened first when it is closed.
+    """
+    year = page.locator(f".st-key-{key} [role='spinbutton'][data-type='year']")
+    if not year.count():
+        page.locator(".st-key-dates_box summary").click()
+        expect(year).to_be_visible()
+    year.click()
     page.keyboard.type(day.replace("-", ""))
     page.keyboard.press("Enter")
     settled(page, rf"[?&]{'from' if key == 'f_from' else 'to'}={day}(&|$)")

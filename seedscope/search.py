@@ -477,6 +477,18 @@ def split_marked(marked: str) -> list[tuple[str, bool]]:
     return pieces
 
 
+def highlighted_markdown(marked: str, multiline: bool = False) -> str:
+    """Markdown of marked text for ``st.markdown``: every piece escaped (document text is
+    untrusted), each matched word in bold on an orange background."""
+    from .safety import escape_markdown
+
+    out = []
+    for piece, is_match in split_marked(marked):
+        shown = escape_markdown(piece, multiline=multiline)
+        out.append(f":orange-background[**{shown}**]" if is_match and shown.strip() else shown)
+    return "".join(out)
+
+
 def index_path(cache_dir: Path | None) -> Path | None:
     """Where a cache's search index lives (None: keep it in memory)."""
     return None if cache_dir is None else Path(cache_dir) / INDEX_FILE

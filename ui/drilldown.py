@@ -9,10 +9,9 @@ from seedscope.drilldown import SignalDetail
 from seedscope.fmt import fmt_date, fmt_relevancy, is_missing
 from seedscope.related import RelatedIndex
 from seedscope.safety import escape_markdown, link_markdown
-from seedscope.search import FIELD_LABELS
+from seedscope.search import FIELD_LABELS, highlighted_markdown
 
 from . import context, state
-from .render import marked_markdown
 from .table_columns import ENTRY_COLUMNS, PLACEHOLDER
 from .workshop import corpus_key, star_button
 
@@ -42,7 +41,7 @@ def relevancy_dots(value: object) -> str:
 
 def _text(value: object, marked: str | None = None) -> str:
     if marked:
-        return marked_markdown(marked)
+        return highlighted_markdown(marked)
     if is_missing(value):
         return "*not stated*"
     return escape_markdown(str(value))

@@ -16,7 +16,7 @@ import streamlit as st
 from seedscope.explore import Explorer
 from seedscope.fmt import fmt_date
 from seedscope.safety import escape_markdown, link_markdown
-from seedscope.search import split_marked
+from seedscope.search import highlighted_markdown
 from seedscope.search_hits import SearchHits
 
 from . import context, state
@@ -33,16 +33,6 @@ TABLE_COLUMNS = [
 ]
 
 
-def marked_markdown(marked: str, multiline: bool = False) -> str:
-    """Markdown of text whose search matches are marked: the text escaped (it is
-    untrusted), each matched word highlighted."""
-    out = []
-    for piece, is_match in split_marked(marked):
-        shown = escape_markdown(piece, multiline=multiline)
-        out.append(f":orange-background[**{shown}**]" if is_match and shown.strip() else shown)
-    return "".join(out)
-
-
 def draw_document(explorer: Explorer, doc_id: str, search: SearchHits | None = None) -> None:
     document = explorer.document(doc_id)
     if document is None:
@@ -55,7 +45,7 @@ def draw_document(explorer: Explorer, doc_id: str, search: SearchHits | None = N
     with st.container(key="document_view"):
         title = marked.get("title")
         st.header(
-            marked_markdown(title) if title else escape_markdown(str(document["title_text"])),
+            highlighted_markdown(title) if title else escape_markdown(str(document["title_text"])),
             anchor=False,
         )
         facts = [fmt_date(document["page_date"])]
@@ -86,7 +76,7 @@ def draw_document(explorer: Explorer, doc_id: str, search: SearchHits | None = N
         if isinstance(summary, str) and summary:
             st.subheader("Summary", anchor=False)
             st.markdown(
-                marked_markdown(summary, multiline=True)
+                highlighted_markdown(summary, multiline=True)
                 if "summary" in marked
                 else escape_markdown(summary, multiline=True)
             )

@@ -288,6 +288,29 @@ def test_a_theme_survives_changes_to_two_other_filters_in_either_order(
         settled(page, r"/signals\?theme=ai$")
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["390x844"])
+def test_on_a_phone_the_sidebar_starts_closed_and_a_wide_heatmap_scrolls(
+    corpus_server: Server, page: Page
+) -> None:
+    open_app(page, corpus_server.url + "/heatmaps?cols=quarter")
+    expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute("data-collapsed", "true")
+    chart = page.locator(".st-key-heatmap_theme_quarter .js-plotly-plot")
+    expect(chart.locator(".heatmaplayer image").first).to_be_attached()
+    # the grid keeps room for the numbers in its cells and scrolls sideways instead
+    cell_width = chart.evaluate(
+        "(el) => el._fullLayout.xaxis._length / el._fullLayout.xaxis._categories.length"
+    )
+    assert cell_width >= 40, cell_width
+    box = page.locator(".st-key-heatmap_theme_quarter_box")
+    scroll_width, width = box.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+    assert width <= PHONE["width"] < scroll_width
+    assert_no_errors(page)
+    screenshot(page, "explorer-heatmap-phone")
+
+
 # -- 3. a heatmap cell lists its entries --------------------------------------
 
 

@@ -30,21 +30,18 @@ def arguments() -> argparse.Namespace:
     return args
 
 
+# "auto": the sidebar starts open on a wide screen and collapsed on a phone
 st.set_page_config(
-    page_title="Seedscope", page_icon="🌱", layout="wide", initial_sidebar_state="expanded"
+    page_title="Seedscope", page_icon="🌱", layout="wide", initial_sidebar_state="auto"
 )
 # Nothing of the corpus, decks or ratings is read before the facilitator is recognised.
 if not facilitator.admitted():
     facilitator.lock()
     st.stop()
 state.seed_from_url()
-state.apply_pending()
 args = arguments()
 
-if "_corpus_param" not in st.session_state:
-    wanted = state.initial_query(state.CORPUS_PARAM)
-    st.session_state["_corpus_param"] = wanted[-1] if wanted else None
-choice = corpus.choose(args.seeds, args.cache, st.session_state["_corpus_param"])
+choice = corpus.choose(args.seeds, args.cache, st.session_state.get(state.CORPUS_KEY))
 try:
     report = corpus.ensure_built(choice, refresh=st.session_state.pop("_refresh", False))
     explorer = corpus.explorer_for(choice, report)
@@ -60,7 +57,7 @@ except OSError as exc:  # e.g. the disk holding the cache is full
     st.caption("Free some space or choose another cache folder with `--cache DIR`.")
     st.stop()
 
-current = state.current()
+current = state.adopt(explorer.resolve(state.current()))  # old links: spellings -> ids
 view = explorer.view(current)
 
 # Page files live in subfolders of pages/: a .py file directly in pages/
@@ -148,7 +145,8 @@ navigation = st.navigation(
         ],
         "Workshop": [pages["draw"], pages["decks"], pages["present"]],
     },
-    position="sidebar",
+    # drawn by sidebar.navigation: links that carry the filters (one history entry each)
+    position="hidden",
 )
 # The projector gets the page alone: no filters, no sidebar, and it owns its
 # URL (workshop id, key, theme).
@@ -157,6 +155,7 @@ in_room = navigation.url_path in workshop.ROOM_PAGES
 
 def draw_sidebar() -> None:
     if not in_room:
+        sidebar.navigation(pages)
         sidebar.corpus_box(choice.label, str(choice.seeds), explorer, report.built_at)
         uploads_panel.draw(choice)
         sidebar.filters(explorer, view)

@@ -1,16 +1,18 @@
 """The corpus prepared for exploring, and the filtered view of it.
 
 :class:`Explorer` is built once per loaded corpus (and never mutated): it
-adds integer document positions and month/quarter columns, indexes tags by
-document, and precomputes what filtering needs, so applying a
+adds integer document positions and month/quarter columns, indexes the
+theme and keyword facets (:mod:`seedscope.facets`) and keeps the full-text
+search index (:mod:`seedscope.search`) in step, so applying a
 :class:`~seedscope.filters.FilterState` is a handful of numpy mask
-operations even on a 10,000-document corpus. Views are cached per state.
+operations even on a 10,000-document corpus. Views and searches are
+memoised per state (``functools.lru_cache``).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,35 +23,32 @@ import pandas as pd
 
 from loaders import Corpus
 
+from .facets import FACET_LISTS, Facet, build_facet
 from .filters import FilterState
+from .search import QueryError, SearchIndex, SyncReport, parse_query
+from .search_hits import RowMap, SearchHits
 
 T = TypeVar("T")
 SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
-TEXT_COLUMNS = ("name", "description", "change", "ten_year", "driving_force")
-FACET_LISTS = {"themes": "Themes", "keywords": "Keywords"}
-
-
-def _contains(series: pd.Series, needle: str) -> np.ndarray:
-    """Case-insensitive substring test, done once per distinct value."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = series.cat.categories
-        hits = np.asarray(categories.str.lower().str.contains(needle, regex=False), dtype=bool)
-        codes = series.cat.codes.to_numpy()
-        return (
-            np.where(codes >= 0, hits[codes], False) if len(hits) else np.zeros(len(series), bool)
-        )
-    return series.str.lower().str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
+#: Views kept per Explorer (one per recent filter state).
+VIEW_CACHE_SIZE = 32
 
 
 @dataclass(frozen=True)
 class View:
-    """What a filter state selects: rows of the three tables, and facet counts."""
+    """What a filter state selects: rows of the three tables, and facet counts.
+
+    ``search`` holds the text search's matches (scores, matched fields) when
+    the state has one; ``search_problem`` says why a typed search was ignored.
+    """
 
     state: FilterState
     documents: pd.DataFrame
     entries: pd.DataFrame
     tags: pd.DataFrame
     facets: dict[str, pd.Series]  # facet -> counts of documents per value (own filter excluded)
+    search: SearchHits | None = None
+    search_problem: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -61,9 +60,9 @@ class View:
 
 
 class Explorer:
-    """A loaded corpus, indexed for filtering; thread-safe cache of views."""
+    """A loaded corpus, indexed for filtering and searching; thread-safe."""
 
-    def __init__(self, corpus: Corpus, cache_size: int = 32) -> None:
+    def __init__(self, corpus: Corpus, search_index: SearchIndex | None = None) -> None:
         self.corpus = corpus
         documents = corpus.documents.reset_index(drop=True).copy()
         documents["doc_row"] = np.arange(len(documents))
@@ -85,21 +84,21 @@ class Explorer:
         self.tags = tags[tags["doc_row"] >= 0].reset_index(drop=True)
         self.problems = corpus.problems
 
-        self._facet_tags = {facet: self._norm_codes(name) for facet, name in FACET_LISTS.items()}
-        self._views: OrderedDict[FilterState, View] = OrderedDict()
+        self.facets: dict[str, Facet] = {
+            field: build_facet(self.tags, name) for field, name in FACET_LISTS.items()
+        }
+        self._search_index = search_index
+        self._row_map: RowMap | None = None
+        self._search_lock = threading.Lock()
         self._memo: dict[str, object] = {}
         self._lock = threading.Lock()
-        self._cache_size = cache_size
+        self.view: Callable[[FilterState], View] = functools.lru_cache(VIEW_CACHE_SIZE)(
+            self._compute
+        )
+        self.search: Callable[[str], SearchHits | None] = functools.lru_cache(16)(self._search)
 
     def _rows(self, doc_ids: pd.Series) -> np.ndarray:
         return self.row_of.reindex(doc_ids.astype(str)).fillna(-1).to_numpy(dtype=np.int64)
-
-    def _norm_codes(self, list_name: str) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-        """(doc_row, code, values) of one tag list, codes indexing ``values``."""
-        rows = self.tags[self.tags["list"] == list_name]
-        values = rows["value_norm"].astype(str)
-        codes, uniques = pd.factorize(values, sort=True)
-        return rows["doc_row"].to_numpy(), codes, pd.Index(uniques)
 
     # -- facts about the whole corpus -----------------------------------------
 
@@ -121,45 +120,64 @@ class Explorer:
         dates = self.documents["page_date"].dropna()
         return (dates.min(), dates.max()) if len(dates) else (None, None)
 
-    def facet_values(self, facet: str) -> pd.Index:
-        return self._facet_tags[facet][2]
+    def facet_label(self, field: str, value: str) -> str:
+        """What people read for a filter value (a theme's label; a category as is)."""
+        facet = self.facets.get(field)
+        return facet.label(value) if facet is not None else str(value)
+
+    def resolve(self, state: FilterState) -> FilterState:
+        """``state`` with theme and keyword values as ids (old links carry spellings)."""
+        changes = {
+            field: self.facets[field].resolve(getattr(state, field))
+            for field in FACET_LISTS
+            if getattr(state, field)
+        }
+        changed = {k: v for k, v in changes.items() if v != getattr(state, k)}
+        return state.with_changes(**changed) if changed else state
+
+    # -- searching --------------------------------------------------------------
+
+    def prepare_search(self) -> SyncReport | None:
+        """Bring the search index in step with this corpus (once; later calls are free).
+
+        Called in the background when the corpus opens, so the first search
+        does not wait for it; a search that comes first waits.
+        """
+        with self._search_lock:
+            if self._row_map is not None:
+                return None
+            if self._search_index is None:
+                self._search_index = SearchIndex(None)
+            report = self._search_index.sync(self.corpus.documents, self.entries)
+            self._row_map = RowMap(
+                self.documents["doc_id"], self.entries, self._search_index.layout()
+            )
+            return report
+
+    def _search(self, text: str) -> SearchHits | None:
+        query = parse_query(text)
+        if query.empty:
+            return None
+        self.prepare_search()
+        assert self._search_index is not None and self._row_map is not None
+        rowids, scores = self._search_index.search(query)
+        return SearchHits.from_rowids(query, rowids, scores, self._search_index, self._row_map)
 
     # -- filtering --------------------------------------------------------------
 
-    def view(self, state: FilterState) -> View:
-        with self._lock:
-            cached = self._views.get(state)
-            if cached is not None:
-                self._views.move_to_end(state)
-                return cached
-        view = self._compute(state)
-        with self._lock:
-            self._views[state] = view
-            while len(self._views) > self._cache_size:
-                self._views.popitem(last=False)
-        return view
-
-    def _tag_mask(self, facet: str, selected: tuple[str, ...]) -> np.ndarray | None:
-        if not selected:
-            return None
-        rows, codes, values = self._facet_tags[facet]
-        wanted = values.get_indexer(list(selected))
-        wanted = wanted[wanted >= 0]
-        mask = np.zeros(len(self.documents), dtype=bool)
-        if len(wanted):
-            mask[rows[np.isin(codes, wanted)]] = True
-        return mask
-
     def _doc_masks(self, state: FilterState) -> dict[str, np.ndarray | None]:
         docs = self.documents
+        size = len(docs)
         masks: dict[str, np.ndarray | None] = {
-            "themes": self._tag_mask("themes", state.themes),
-            "keywords": self._tag_mask("keywords", state.keywords),
-            "categories": docs["category"].isin(state.categories).to_numpy()
-            if state.categories
-            else None,
-            "types": docs["doc_type"].isin(state.types).to_numpy() if state.types else None,
+            field: self.facets[field].mask(getattr(state, field), size)
+            if getattr(state, field)
+            else None
+            for field in FACET_LISTS
         }
+        masks["categories"] = (
+            docs["category"].isin(state.categories).to_numpy() if state.categories else None
+        )
+        masks["types"] = docs["doc_type"].isin(state.types).to_numpy() if state.types else None
         if state.date_from or state.date_to:
             dates = docs["page_date"]
             mask = dates.notna().to_numpy(copy=True)  # pandas 3 hands out read-only views
@@ -180,67 +198,63 @@ class Explorer:
                 out &= mask
         return out
 
-    def _entry_mask(self, state: FilterState, doc_text_hits: np.ndarray | None) -> np.ndarray:
-        entries = self.entries
-        mask = np.ones(len(entries), dtype=bool)
-        if state.sections:
-            mask &= entries["section"].isin(state.sections).to_numpy()
-        if state.min_relevancy:
-            mask &= (entries["relevancy"] >= state.min_relevancy).to_numpy()
-        if state.q:
-            needle = state.q.lower()
-            text = np.zeros(len(entries), dtype=bool)
-            for column in TEXT_COLUMNS:
-                text |= _contains(entries[column], needle)
-            if doc_text_hits is not None:
-                text |= doc_text_hits[entries["doc_row"].to_numpy()]
-            mask &= text
-        return mask
+    def _any_per_doc(self, entry_mask: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(self.documents), dtype=bool)
+        found[self.entries["doc_row"].to_numpy()[entry_mask]] = True
+        return found
 
     def _compute(self, state: FilterState) -> View:
+        """The view of one state.
+
+        Entry filters (sections, minimum relevancy) keep the entries that pass
+        them, and the documents holding at least one. A search keeps the
+        entries whose own text matches, and the documents whose title or
+        summary matches or that hold such an entry.
+        """
         docs, entries, tags = self.documents, self.entries, self.tags
         size = len(docs)
         masks = self._doc_masks(state)
-        doc_text_hits = None
+        entry_mask = np.ones(len(entries), dtype=bool)
+        if state.sections:
+            entry_mask &= entries["section"].isin(state.sections).to_numpy()
+        if state.min_relevancy:
+            entry_mask &= (entries["relevancy"] >= state.min_relevancy).to_numpy()
+        if state.sections or state.min_relevancy:
+            masks["entries"] = self._any_per_doc(entry_mask)
+        hits, problem = None, None
         if state.q:
-            needle = state.q.lower()
-            doc_text_hits = _contains(docs["title_text"], needle) | _contains(
-                docs["summary"].fillna(""), needle
-            )
-        entry_mask = self._entry_mask(state, doc_text_hits)
-        entry_rows = entries["doc_row"].to_numpy()
-        if state.filters_entries:
-            has_entry = np.zeros(size, dtype=bool)
-            has_entry[entry_rows[entry_mask]] = True
-            if (
-                state.q
-                and doc_text_hits is not None
-                and not (state.sections or state.min_relevancy)
-            ):
-                has_entry |= doc_text_hits
-            masks["entries"] = has_entry
+            try:
+                hits = self.search(state.q)
+            except QueryError as exc:
+                problem = str(exc)
+            if hits is None and problem is None:
+                problem = "The search has no words to look for, so it is ignored."
+        if hits is not None:
+            entry_mask &= hits.entry_matched
+            masks["search"] = hits.doc_matched | self._any_per_doc(entry_mask)
         doc_mask = self._combine(masks, size)
-        entry_mask &= doc_mask[entry_rows]
+        entry_mask &= doc_mask[entries["doc_row"].to_numpy()]
 
         facets: dict[str, pd.Series] = {}
-        for facet in FACET_LISTS:
-            rows, codes, values = self._facet_tags[facet]
-            allowed = self._combine(masks, size, skip=facet)
-            counts = (
-                np.bincount(codes[allowed[rows]], minlength=len(values))
-                if len(rows)
-                else np.array([])
-            )
-            series = pd.Series(counts, index=values, dtype=np.int64)
-            facets[facet] = series[series > 0].sort_values(ascending=False, kind="stable")
-        for facet, column in (("categories", "category"), ("types", "doc_type")):
-            allowed = self._combine(masks, size, skip=facet)
-            facets[facet] = docs.loc[allowed, column].astype(str).value_counts()
+        for field, facet in self.facets.items():
+            allowed = self._combine(masks, size, skip=field)
+            codes = facet.codes[allowed[facet.doc_rows]] if len(facet.doc_rows) else facet.codes
+            counts = np.bincount(codes, minlength=len(facet.ids))
+            series = pd.Series(counts, index=facet.ids, dtype=np.int64)
+            facets[field] = series[series > 0].sort_values(ascending=False, kind="stable")
+        for field, column in (("categories", "category"), ("types", "doc_type")):
+            allowed = self._combine(masks, size, skip=field)
+            facets[field] = docs.loc[allowed, column].astype(str).value_counts()
 
-        view_docs = docs[doc_mask]
-        view_entries = entries[entry_mask]
-        view_tags = tags[doc_mask[tags["doc_row"].to_numpy()]]
-        return View(state, view_docs, view_entries, view_tags, facets)
+        return View(
+            state,
+            docs[doc_mask],
+            entries[entry_mask],
+            tags[doc_mask[tags["doc_row"].to_numpy()]],
+            facets,
+            search=hits,
+            search_problem=problem,
+        )
 
     # -- derived data that does not depend on filters --------------------------
 

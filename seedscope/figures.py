@@ -12,29 +12,35 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .fmt import fmt_mean, fmt_share
 from .heatmap import COL_DIMENSIONS, Heatmap
 from .outcomes import node_label, node_layer
 
 FONT = {"size": 13}
 #: Perceptually uniform and readable on white and on near-black backgrounds.
 COLORSCALE = "Viridis"
-#: Heatmap cells whose colour sits above this fraction of the scale get dark text.
-_LIGHT_FROM = 0.55
-#: Value labels are drawn on the squares only on grids up to this size (rows, cols).
-TEXT_GRID = (12, 8)
-#: The width the cell size is computed for: Streamlit's wide layout, roughly.
-ASSUMED_WIDTH = 1000
+#: Fixed colour ranges, so the same colour means the same value on every heatmap:
+#: relevancy is rated 1 to 5, a share runs from 0 to 100 %.
+MEASURE_RANGES = {"mean": (1.0, 5.0), "share4": (0.0, 100.0)}
+#: The cells' text: value and entries on grids up to this many (rows, cols).
+TEXT_GRID = (30, 24)
 ROW_HEIGHT = 40
-#: Sankey labels: at most two lines of this many characters (the middle layer's
-#: labels share their gap with the right layer's, so one long line would overlap).
-SANKEY_LINE_LENGTH = 22
+#: Longest row label drawn (the hover has the whole text).
+ROW_LABEL_LENGTH = 40
+#: Sankey labels: at most two lines of this many characters.
+SANKEY_LINE_LENGTH = 30
 SANKEY_LINES = 2
-_NO_RATING = "rgba(128, 128, 128, 0.55)"
+#: Cells with entries but no relevancy: a solid mid grey, readable on light and dark pages.
+_NO_RATING = "#a8a8a8"
+#: Ink on a cell: dark on the light end of the scale (and on grey), white on the dark end.
+_DARK_INK, _LIGHT_INK = "#111111", "#ffffff"
+_LIGHT_FROM = 0.45
 _LAYER_COLOURS = {"driving_force": "#4C78A8", "signal": "#F58518", "ten_year": "#54A24B"}
 
 
@@ -60,22 +66,12 @@ def wrap_label(text: str, width: int = SANKEY_LINE_LENGTH, lines: int = SANKEY_L
     return "<br>".join(_escape(line) for line in wrapped)
 
 
-def format_mean(value: float | None) -> str:
-    """Mean relevancy for people: one decimal, a dash when nothing was rated."""
-    return "—" if value is None or not math.isfinite(value) else f"{value:.1f}"
-
-
-def format_share(value: float | None) -> str:
-    """A 0–1 share as a whole percentage ("42 %"), a dash when nothing was rated."""
-    return "—" if value is None or not math.isfinite(value) else f"{value * 100:.0f} %"
-
-
 def _format_value(measure: str, value: float) -> str:
     if measure == "count":
         return f"{int(value):,}"
     if measure == "share4":
-        return format_share(value)
-    return format_mean(value)
+        return fmt_share(value)
+    return fmt_mean(value)
 
 
 def _finite(value: float) -> float | None:
@@ -98,118 +94,182 @@ def _message_figure(text: str, height: int = 220) -> go.Figure:
     return fig
 
 
-def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
-    """The heatmap drawn as square scatter markers, so that clicks become selections.
+def _unique(labels: list[str]) -> list[str]:
+    """Labels made distinct (a category axis would merge equal ones into one row)."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
 
-    Streamlit's ``on_select`` does not fire for ``go.Heatmap`` traces, hence
-    one marker per non-empty cell. Each point's ``customdata`` is
-    ``[row_key, col_key, count, mean, share]``; cells whose entries carry no
-    relevancy (under "mean" or "share4") are drawn grey in a second trace.
+
+def _colour_range(hm: Heatmap, shown: np.ndarray) -> tuple[float, float]:
+    if hm.measure in MEASURE_RANGES:
+        return MEASURE_RANGES[hm.measure]
+    finite = shown[np.isfinite(shown)]
+    return 0.0, max(float(finite.max()) if len(finite) else 1.0, 1.0)
+
+
+#: Narrowest readable cell (with its value and count written in it, or colour only),
+#: and room for the row labels, in pixels.
+MIN_CELL_WIDTH = 44
+MIN_COLOUR_WIDTH = 14
+ROW_LABEL_WIDTH = 140
+
+
+def heatmap_min_width(hm: Heatmap) -> int:
+    """The width below which cells get too narrow to read: pages let the chart scroll
+    sideways on a phone rather than squeeze it."""
+    with_text = len(hm.rows) <= TEXT_GRID[0] and len(hm.cols) <= TEXT_GRID[1]
+    cell = MIN_CELL_WIDTH if with_text else MIN_COLOUR_WIDTH
+    return ROW_LABEL_WIDTH + cell * max(len(hm.cols), 1)
+
+
+def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
+    """The heatmap: coloured cells with their value and entry count, clickable.
+
+    Cells are a ``go.Heatmap`` on a fixed colour scale (:data:`MEASURE_RANGES`),
+    so they stretch with the chart's width, from a phone to a wall screen;
+    empty months and quarters stay as empty columns, and cells whose entries
+    carry no relevancy are grey. Clicks land on an invisible square per
+    non-empty cell (Streamlit's ``on_select`` does not fire for heatmap
+    traces), whose ``customdata`` is ``[row_key, col_key, count, mean, share, label]``.
     """
     if hm.empty:
         return _message_figure("No entries match the filters.")
     n_rows, n_cols = len(hm.rows), len(hm.cols)
-    height = height or ROW_HEIGHT * n_rows + 120
-    labels = [hm.row_labels.get(key, key) for key in hm.rows]
-    longest = max(len(label) for label in labels)
-    left = int(min(420, max(80, 7.2 * longest + 20)))
-    top, bottom, right = 70, 20, 110
-    cell_w = (ASSUMED_WIDTH - left - right) / n_cols
-    cell_h = (height - top - bottom) / n_rows
-    size = max(6.0, min(cell_w, cell_h) * 0.9)
-
+    height = height or ROW_HEIGHT * n_rows + 170
+    # labels are the axis categories, escaped: plotly reads HTML in tick labels
+    labels = _unique(
+        [_escape(_shorten(hm.row_labels.get(key, key), ROW_LABEL_LENGTH)) for key in hm.rows]
+    )
     values = hm.values.to_numpy(dtype=float)
     count = hm.count.to_numpy()
     mean, share = hm.mean.to_numpy(dtype=float), hm.share.to_numpy(dtype=float)
     rated = hm.rated.to_numpy()
     shown = values * 100 if hm.measure == "share4" else values
-    finite = shown[np.isfinite(shown) & (count > 0)]
-    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
-    if hm.measure == "count":
-        low = 0.0
-    if high - low < 1e-9:
-        low, high = low - 0.5, high + 0.5
+    shown = np.where(count > 0, shown, np.nan)
+    low, high = _colour_range(hm, shown)
     with_text = n_rows <= TEXT_GRID[0] and n_cols <= TEXT_GRID[1]
     col_label = COL_DIMENSIONS[hm.col_dim]
+    x_text = [_escape(c) for c in hm.cols]
 
-    points: dict[bool, dict[str, list[object]]] = {
-        flag: {"x": [], "y": [], "color": [], "custom": [], "hover": [], "text": [], "ink": []}
-        for flag in (True, False)
-    }
+    unrated = np.full(count.shape, np.nan)
+    points: dict[str, list[object]] = {"x": [], "y": [], "custom": [], "hover": []}
+    written: dict[str, list[object]] = {"x": [], "y": [], "text": [], "ink": []}
     for i, row_key in enumerate(hm.rows):
         for j, col_key in enumerate(hm.cols):
             n = int(count[i, j])
             if n == 0:
                 continue
             has_value = bool(np.isfinite(values[i, j]))
-            bucket = points[has_value]
-            value_text = _format_value(hm.measure, values[i, j]) if has_value else "—"
-            bucket["x"].append(col_key)
-            bucket["y"].append(labels[i])
-            bucket["color"].append(float(shown[i, j]) if has_value else 0.0)
-            bucket["custom"].append(
-                [row_key, col_key, n, _finite(mean[i, j]), _finite(share[i, j])]
+            value_text = _format_value(hm.measure, values[i, j])
+            if not has_value:
+                unrated[i, j] = 1.0
+            fraction = (shown[i, j] - low) / (high - low) if has_value else 1.0
+            written["x"].append(x_text[j])
+            written["y"].append(labels[i])
+            written["text"].append(
+                value_text if hm.measure == "count" else f"{value_text}<br>n={n:,}"
             )
-            bucket["hover"].append(
-                f"<b>{_escape(labels[i])}</b><br>"
+            written["ink"].append(_DARK_INK if fraction >= _LIGHT_FROM else _LIGHT_INK)
+            points["x"].append(x_text[j])
+            points["y"].append(labels[i])
+            points["custom"].append(
+                [
+                    row_key,
+                    col_key,
+                    n,
+                    _finite(mean[i, j]),
+                    _finite(share[i, j]),
+                    hm.row_labels.get(row_key, row_key),
+                ]
+            )
+            points["hover"].append(
+                f"<b>{_escape(hm.row_labels.get(row_key, row_key))}</b><br>"
                 f"{col_label}: {_escape(col_key)}<br>"
                 f"{hm.measure_label}: <b>{value_text}</b><br>"
                 f"n = {n:,} entries ({int(rated[i, j]):,} rated)<br>"
-                f"mean relevancy {format_mean(mean[i, j])} · "
-                f"rated ≥ 4: {format_share(share[i, j])}"
+                f"mean relevancy {fmt_mean(mean[i, j])} · "
+                f"rated ≥ 4: {fmt_share(share[i, j])}"
             )
-            bucket["text"].append(value_text)
-            fraction = (shown[i, j] - low) / (high - low) if has_value else 0.0
-            bucket["ink"].append("black" if has_value and fraction >= _LIGHT_FROM else "white")
 
+    # below the grid, so on a phone the cells get the width
+    colorbar: dict[str, object] = {
+        "title": {"text": hm.measure_label, "side": "top"},
+        "thickness": 10,
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": -0.02,
+        "yanchor": "top",
+        "len": 1.0,
+        "lenmode": "fraction",
+    }
+    if hm.measure == "share4":
+        colorbar["ticksuffix"] = " %"
+    if hm.measure == "mean":
+        colorbar["tickvals"] = [1, 2, 3, 4, 5]
+    common = {"x": x_text, "y": labels, "xgap": 2, "ygap": 2, "hoverinfo": "skip"}
     fig = go.Figure()
-    for has_value in (True, False):
-        bucket = points[has_value]
-        if not bucket["x"]:
-            continue
-        # numpy arrays: plotly validates lists element by element (slow on big grids)
-        custom = np.empty((len(bucket["custom"]), 5), dtype=object)
-        custom[:] = bucket["custom"]
-        ink = bucket["ink"] if with_text else "white"
-        marker: dict[str, object] = {"symbol": "square", "size": size, "sizemode": "diameter"}
-        if has_value:
-            colorbar: dict[str, object] = {
-                "title": {"text": hm.measure_label, "side": "right"},
-                "thickness": 14,
-            }
-            if hm.measure == "share4":
-                colorbar["ticksuffix"] = " %"
-            marker.update(
-                color=np.asarray(bucket["color"], dtype=float),
-                colorscale=COLORSCALE,
-                cmin=low,
-                cmax=high,
-                showscale=True,
-                colorbar=colorbar,
-            )
-        else:
-            marker["color"] = _NO_RATING
+    fig.add_trace(
+        go.Heatmap(
+            z=shown,
+            zmin=low,
+            zmax=high,
+            colorscale=COLORSCALE,
+            colorbar=colorbar,
+            name=hm.measure_label,
+            **common,
+        )
+    )
+    if np.isfinite(unrated).any():
         fig.add_trace(
-            go.Scatter(
-                x=np.asarray(bucket["x"], dtype=object),
-                y=np.asarray(bucket["y"], dtype=object),
-                mode="markers+text" if with_text else "markers",
-                marker=marker,
-                text=np.asarray(bucket["text"], dtype=object) if with_text else None,
-                textposition="middle center",
-                textfont={"color": ink, "size": 12},
-                customdata=custom,
-                hovertext=np.asarray(bucket["hover"], dtype=object),
-                hovertemplate="%{hovertext}<extra></extra>",
-                name=hm.measure_label if has_value else "no rated entries",
-                showlegend=False,
-                # the chosen cell gets a ring; the others keep their colour so
-                # the colour bar still reads true
-                selected={"marker": {"opacity": 1.0}},
-                unselected={"marker": {"opacity": 0.85}},
+            go.Heatmap(
+                z=unrated,
+                colorscale=[[0, _NO_RATING], [1, _NO_RATING]],
+                showscale=False,
+                name="no rated entries",
+                **common,
             )
         )
-
+    if with_text:  # the value and the count on each cell, in ink that reads on its colour
+        fig.add_trace(
+            go.Scatter(
+                x=np.asarray(written["x"], dtype=object),
+                y=np.asarray(written["y"], dtype=object),
+                mode="text",
+                text=np.asarray(written["text"], dtype=object),
+                textfont={"size": 11, "color": written["ink"]},
+                hoverinfo="skip",
+                name="values",
+                showlegend=False,
+            )
+        )
+    custom = np.empty((len(points["custom"]), 6), dtype=object)
+    custom[:] = points["custom"]
+    fig.add_trace(
+        go.Scatter(
+            x=np.asarray(points["x"], dtype=object),
+            y=np.asarray(points["y"], dtype=object),
+            mode="markers",
+            marker={
+                "symbol": "square-open",
+                "size": 18,
+                "opacity": 0,
+                "line": {"width": 3, "color": "#ff4b4b"},
+            },
+            customdata=custom,
+            hovertext=np.asarray(points["hover"], dtype=object),
+            hovertemplate="%{hovertext}<extra></extra>",
+            name="cells",
+            showlegend=False,
+            # the chosen cell gets a ring; the others stay invisible
+            selected={"marker": {"opacity": 1.0}},
+            unselected={"marker": {"opacity": 0}},
+        )
+    )
     axis = {
         "type": "category",
         "categoryorder": "array",
@@ -222,24 +282,21 @@ def heatmap_figure(hm: Heatmap, *, height: int | None = None) -> go.Figure:
     fig.update_layout(
         height=height,
         font=FONT,
-        margin={"l": left, "r": 10, "t": top, "b": bottom},
+        margin={"l": 10, "r": 10, "t": 10, "b": 70},
         clickmode="event+select",
         dragmode=False,
         hovermode="closest",
+        hoverdistance=-1,  # a click anywhere in a cell picks that cell
         xaxis={
             **axis,
-            "categoryarray": list(hm.cols),
-            "tickvals": list(hm.cols),
-            "ticktext": [_escape(c) for c in hm.cols],
-            "range": [-0.5, n_cols - 0.5],
+            "categoryarray": x_text,
             "side": "top",
+            "automargin": True,
         },
         yaxis={
             **axis,
             "categoryarray": labels,
-            "tickvals": labels,
-            "ticktext": [_escape(label) for label in labels],
-            "range": [n_rows - 0.5, -0.5],  # reversed: the first row on top
+            "autorange": "reversed",  # the first row on top
             "automargin": True,
         },
     )
@@ -297,16 +354,20 @@ def timeline_figure(signals: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def sankey_figure(links: pd.DataFrame) -> go.Figure:
+def sankey_figure(
+    links: pd.DataFrame, members: Mapping[str, Sequence[str]] | None = None
+) -> go.Figure:
     """A Sankey of ``source → target`` links (value = signals along the link).
 
-    Node names may carry the layer marker of :func:`seedscope.outcomes.sankey_links`:
+    Node names may carry the layer marker of :func:`seedscope.outcomes.sankey_flows`:
     it keeps a text that is both a driving force and an outcome as two nodes,
-    and is stripped here. Labels are wrapped to two short lines (about 40
-    characters) and cut with "…"; hovering shows the full text.
+    and is stripped here. Labels are wrapped to two lines and cut with "…";
+    hovering shows the full text, or the texts a grouped node stands for
+    (``members``). Layers sit in three columns with room for their labels.
     """
     if links.empty:
         return _message_figure("No signals with both a driving force and a 10-year outcome.")
+    members = members or {}
     sources = links["source"].astype(str).tolist()
     targets = links["target"].astype(str).tolist()
     nodes = list(dict.fromkeys([*sources, *targets]))
@@ -317,16 +378,27 @@ def sankey_figure(links: pd.DataFrame) -> go.Figure:
     for layer in layers:
         per_layer[layer] = per_layer.get(layer, 0) + 1
     busiest = max(per_layer.values())
+
+    def hover(node: str, text: str) -> str:
+        grouped = [t for t in members.get(node, ()) if t != text]
+        if not grouped:
+            return _escape(text)
+        shown = [f"• {_escape(_shorten(t, 90))}" for t in grouped[:8]]
+        more = [f"… and {len(grouped) - 8} more"] if len(grouped) > 8 else []
+        return "<br>".join([f"<b>{_escape(text)}</b>", *shown, *more])
+
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
+            # plotly's default white halo blurs labels on light and dark themes alike
+            textfont={"size": 12, "shadow": "none"},
             node={
                 "label": [wrap_label(t) for t in texts],
-                "customdata": [_escape(t) for t in texts],
+                "customdata": [hover(node, t) for node, t in zip(nodes, texts, strict=True)],
                 "hovertemplate": "%{customdata}<br>%{value} signal(s)<extra></extra>",
                 "color": [_LAYER_COLOURS.get(layer or "", "#888888") for layer in layers],
-                "pad": 12,
-                "thickness": 16,
+                "pad": 14,
+                "thickness": 14,
             },
             link={
                 "source": [index[s] for s in sources],
@@ -342,7 +414,7 @@ def sankey_figure(links: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(
-        height=int(max(320, min(1800, 38 * busiest + 60))),
+        height=int(max(360, min(2400, 44 * busiest + 60))),
         font={"size": 12},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 #: Query-string names, in the order they are written.
@@ -167,20 +167,24 @@ class FilterState:
         # mypy cannot match **object to each field's type; replace() rejects unknown names
         return replace(self, **changes)  # type: ignore[arg-type]
 
-    def describe(self) -> str:
-        """A short sentence of the active filters, for captions and exports."""
+    def describe(self, label: Callable[[str, str], str] | None = None) -> str:
+        """A short sentence of the active filters, for captions and exports.
+
+        ``label(field, value)`` says what a value is called (a theme id's label).
+        """
         parts = []
-        labels = {
+        names = {
             "themes": "themes",
             "keywords": "keywords",
             "categories": "category",
             "types": "type",
             "sections": "sections",
         }
-        for attr, label in labels.items():
+        for attr, name in names.items():
             values = getattr(self, attr)
             if values:
-                parts.append(f"{label}: {', '.join(values)}")
+                shown = [label(attr, value) if label else value for value in values]
+                parts.append(f"{name}: {', '.join(shown)}")
         if self.date_from or self.date_to:
             start = self.date_from.isoformat() if self.date_from else "…"
             end = self.date_to.isoformat() if self.date_to else "…"
@@ -188,5 +192,5 @@ class FilterState:
         if self.min_relevancy:
             parts.append(f"relevancy ≥ {self.min_relevancy:g}")
         if self.q:
-            parts.append(f"text “{self.q}”")
+            parts.append(f"search “{self.q}”")
         return "; ".join(parts) if parts else "no filters"

@@ -1,12 +1,25 @@
-"""Numbers and dates formatted for people."""
+"""Numbers and dates formatted for people, with one way of saying "missing".
+
+Every page and figure formats through here, so a missing value reads the
+same everywhere (:data:`MISSING`, never "None", "nan" or a hyphen).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from typing import SupportsFloat
-
 import pandas as pd
+
+#: What a missing number or text shows as.
+MISSING = "—"
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT and pandas.NA; a list or an array is never missing."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-likes: not a single missing value
+        return False
 
 
 def count_label(count: int, noun: str, plural: str | None = None) -> str:
@@ -15,9 +28,16 @@ def count_label(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} {word}"
 
 
+def top_of_label(shown: int, total: int, noun: str, plural: str | None = None) -> str:
+    """``12 signals`` when all are shown, ``top 20 of 35 signals`` when cut."""
+    if shown >= total:
+        return count_label(total, noun, plural)
+    return f"top {shown:,} of {count_label(total, noun, plural)}"
+
+
 def fmt_date(value: object, missing: str = "no date") -> str:
     """``5 May 2024``; ``missing`` for null dates."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if is_missing(value):
         return missing
     try:
         stamp = pd.Timestamp(value)
@@ -28,40 +48,40 @@ def fmt_date(value: object, missing: str = "no date") -> str:
     return f"{stamp.day} {stamp:%b %Y}"
 
 
-def fmt_month(month: str) -> str:
-    """``2024-05`` -> ``May 2024``."""
-    try:
-        return dt.datetime.strptime(month, "%Y-%m").strftime("%b %Y")
-    except ValueError:
-        return month
-
-
-def fmt_relevancy(value: SupportsFloat | None) -> str:
-    """``4``, ``3.5`` or an en dash for a missing relevancy."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    number = float(value)
+def fmt_relevancy(value: object) -> str:
+    """``4``, ``3.5``; :data:`MISSING` for a missing relevancy."""
+    if is_missing(value):
+        return MISSING
+    number = float(value)  # type: ignore[arg-type]
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def fmt_share(value: SupportsFloat | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value) * 100:.0f} %"
+def fmt_mean(value: object) -> str:
+    """A mean relevancy with one decimal (``4.0``); :data:`MISSING` when nothing was rated."""
+    if is_missing(value):
+        return MISSING
+    return f"{float(value):.1f}"  # type: ignore[arg-type]
+
+
+def fmt_share(value: object) -> str:
+    """A 0–1 share as a whole percentage (``42 %``); :data:`MISSING` when there is none."""
+    if is_missing(value):
+        return MISSING
+    return f"{float(value) * 100:.0f} %"  # type: ignore[arg-type]
 
 
 def date_span(first: object, last: object) -> str:
-    if first is None or last is None or pd.isna(first) or pd.isna(last):
+    if is_missing(first) or is_missing(last):
         return "no dates"
-    a, b = pd.Timestamp(first), pd.Timestamp(last)
-    if a.year == b.year and a.month == b.month:
-        return f"{a:%b %Y}"
-    return f"{a:%b %Y} – {b:%b %Y}"
+    start, end = pd.Timestamp(first), pd.Timestamp(last)
+    if start.year == end.year and start.month == end.month:
+        return f"{start:%b %Y}"
+    return f"{start:%b %Y} – {end:%b %Y}"
 
 
 def year_span(first: object, last: object) -> str:
     """``2022–2026``: short enough for a headline figure."""
-    if first is None or last is None or pd.isna(first) or pd.isna(last):
+    if is_missing(first) or is_missing(last):
         return "no dates"
-    a, b = pd.Timestamp(first).year, pd.Timestamp(last).year
-    return str(a) if a == b else f"{a}–{b}"
+    start, end = pd.Timestamp(first).year, pd.Timestamp(last).year
+    return str(start) if start == end else f"{start}–{end}"

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .explore import SECTIONS, Explorer, View
+from .filters import FilterState
 
 #: Row dimensions: key -> what the page calls it.
 ROW_DIMENSIONS: dict[str, str] = {
@@ -47,8 +49,8 @@ MEASURES: dict[str, str] = {
     "share4": "Share rated ≥ 4",
 }
 
-#: Tag lists behind the multi-valued row dimensions.
-_TAG_LISTS = {"theme": "Themes", "keyword": "Keywords"}
+#: Facets (seedscope.facets) behind the multi-valued row dimensions.
+_FACETS = {"theme": "themes", "keyword": "keywords"}
 #: Document columns behind the single-valued dimensions.
 _DOC_COLUMNS = {"category": "category", "type": "doc_type", "month": "month", "quarter": "quarter"}
 #: Longest document title shown as a row label.
@@ -148,24 +150,17 @@ def _row_pairs(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(doc_row, row code) pairs of the view's documents, and the row key of each code.
 
-    A document has one pair per distinct theme/keyword (duplicates in its
-    list would otherwise count its entries twice), one for its category or
+    A document has one pair per distinct theme/keyword id (a value listed
+    twice would otherwise count its entries twice), one for its category or
     type, and one for itself as a document row.
     """
-    if rows in _TAG_LISTS:
-        tags = view.tags
-        tags = tags[(tags["list"] == _TAG_LISTS[rows]).to_numpy()]
-        codes, values = category_codes(tags["value_norm"])
-        names = [str(v) for v in values]
-        doc_rows = tags["doc_row"].to_numpy(dtype=np.int64)
-        keep = codes >= 0
-        if len(names):
-            keep &= np.array([bool(n) for n in names], dtype=bool)[np.maximum(codes, 0)]
-        doc_rows, codes = doc_rows[keep], codes[keep]
-        width = max(len(names), 1)
-        unique = np.unique(doc_rows * width + codes)
-        return unique // width, unique % width, names
     doc_rows = view.documents["doc_row"].to_numpy(dtype=np.int64)
+    if rows in _FACETS:
+        facet = explorer.facets[_FACETS[rows]]
+        in_view = np.zeros(len(explorer.documents), dtype=bool)
+        in_view[doc_rows] = True
+        pair_docs, pair_codes = facet.pairs(in_view)
+        return pair_docs, pair_codes, [str(v) for v in facet.ids]
     if rows == "document":
         return doc_rows, doc_rows, explorer.documents["doc_id"].astype(str).tolist()
     codes, names = _sorted_codes(explorer.documents[_DOC_COLUMNS[rows]])
@@ -210,6 +205,16 @@ def _empty(rows: str, cols: str, measure: str, total_rows: int = 0) -> Heatmap:
     )
 
 
+def _period_span(keys: list[str], cols: str) -> list[str]:
+    """Every month or quarter from the first key to the last, so empty ones show."""
+    freq = "M" if cols == "month" else "Q"
+    try:
+        periods = [pd.Period(key, freq=freq) for key in keys]
+    except ValueError:
+        return keys
+    return [str(p) for p in pd.period_range(min(periods), max(periods), freq=freq)]
+
+
 def build_heatmap(
     explorer: Explorer, view: View, rows: str, cols: str, measure: str, top: int = 15
 ) -> Heatmap:
@@ -217,8 +222,9 @@ def build_heatmap(
 
     Rows are ranked by how many entries they hold in the grid (entries without
     a column, e.g. of undated documents under "month", are not counted), ties
-    broken alphabetically (ignoring case). Columns are those with at least one entry in the
-    kept rows.
+    broken alphabetically (ignoring case). Columns are those with at least one
+    entry in the kept rows; for months and quarters, every period between the
+    first and the last is a column, empty ones included.
     """
     _check(rows, cols, measure)
     entries = view.entries
@@ -226,7 +232,7 @@ def build_heatmap(
         return _empty(rows, cols, measure)
     n_docs = len(explorer.documents)
 
-    # 1. aggregate entries per (document, column)
+    # 1. aggregate entries per (document, column) "slot"
     col_codes, col_names = _column_codes(explorer, entries, cols)
     n_cols = max(len(col_names), 1)
     doc_rows = entries["doc_row"].to_numpy(dtype=np.int64)
@@ -236,37 +242,40 @@ def build_heatmap(
     rated = ~np.isnan(relevancy)
     high = rated & (relevancy >= 4)
     rel_sum = np.where(rated, relevancy, 0.0)
-    keys = doc_rows * n_cols + col_codes
+    slot_of_entry = doc_rows * n_cols + col_codes
     if n_docs * n_cols <= _DENSE_LIMIT:
+        every_slot = np.bincount(slot_of_entry, minlength=n_docs * n_cols)
+        slots = np.flatnonzero(every_slot)
+        slot_count = every_slot[slots]
         size = n_docs * n_cols
-        g_count_all = np.bincount(keys, minlength=size)
-        slots = np.flatnonzero(g_count_all)
-        g_count = g_count_all[slots]
-        g_rated = np.bincount(keys, weights=rated, minlength=size)[slots]
-        g_sum = np.bincount(keys, weights=rel_sum, minlength=size)[slots]
-        g_high = np.bincount(keys, weights=high, minlength=size)[slots]
+
+        def per_slot(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(slot_of_entry, weights=weights, minlength=size)[slots]
     else:
-        slots, inverse = np.unique(keys, return_inverse=True)
-        g_count = np.bincount(inverse)
-        g_rated = np.bincount(inverse, weights=rated)
-        g_sum = np.bincount(inverse, weights=rel_sum)
-        g_high = np.bincount(inverse, weights=high)
-    g_doc, g_col = slots // n_cols, slots % n_cols
-    if not len(g_doc):
+        slots, inverse = np.unique(slot_of_entry, return_inverse=True)
+        slot_count = np.bincount(inverse)
+
+        def per_slot(weights: np.ndarray) -> np.ndarray:
+            return np.bincount(inverse, weights=weights)
+
+    slot_rated, slot_sum, slot_high = per_slot(rated), per_slot(rel_sum), per_slot(high)
+    slot_doc, slot_col = slots // n_cols, slots % n_cols
+    if not len(slot_doc):
         return _empty(rows, cols, measure)
 
-    # 2. rank row keys by their entries: per-document totals summed over pairs
-    p_doc, p_row, row_names = _row_pairs(explorer, view, rows)
-    doc_total = np.bincount(g_doc, weights=g_count, minlength=n_docs)
+    # 2. rank row keys by their entries: per-document totals summed over (document, row) pairs
+    pair_doc, pair_row, row_names = _row_pairs(explorer, view, rows)
+    doc_total = np.bincount(slot_doc, weights=slot_count, minlength=n_docs)
     n_keys = max(len(row_names), 1)
-    row_total = np.bincount(p_row, weights=doc_total[p_doc], minlength=n_keys)
+    row_total = np.bincount(pair_row, weights=doc_total[pair_doc], minlength=n_keys)
     candidates = np.flatnonzero(row_total > 0)
     if not len(candidates):
         return _empty(rows, cols, measure)
+    labels_of = _row_labeller(explorer, rows)
     if rows == "document":
         tie_text = explorer.documents["title_text"].to_numpy()[candidates]
     else:
-        tie_text = [row_names[c] for c in candidates]
+        tie_text = [labels_of(row_names[c]) for c in candidates]
     tie = np.array([str(t).casefold() for t in tie_text], dtype=object)
     tie_rank = np.argsort(np.argsort(tie, kind="stable"), kind="stable")
     order = np.lexsort((tie_rank, -row_total[candidates]))
@@ -274,26 +283,26 @@ def build_heatmap(
     rank = np.full(n_keys, -1, dtype=np.int64)
     rank[chosen] = np.arange(len(chosen))
 
-    # 3. join the kept rows' (document, row) pairs onto the (document, column) groups
-    sel = rank[p_row] >= 0
-    s_doc, s_rank = p_doc[sel], rank[p_row[sel]]
-    by_doc = np.argsort(s_doc, kind="stable")
-    s_rank = s_rank[by_doc]
-    per_doc = np.bincount(s_doc, minlength=n_docs)
-    start = np.cumsum(per_doc) - per_doc
-    reps = per_doc[g_doc]
-    group = np.repeat(np.arange(len(g_doc)), reps)
-    offset = np.arange(len(group)) - np.repeat(np.cumsum(reps) - reps, reps)
-    cell_rank = s_rank[start[g_doc[group]] + offset]
-    cell = cell_rank * n_cols + g_col[group]
+    # 3. join the kept rows' (document, row) pairs onto the (document, column) slots
+    kept = rank[pair_row] >= 0
+    kept_doc, kept_rank = pair_doc[kept], rank[pair_row[kept]]
+    by_doc = np.argsort(kept_doc, kind="stable")
+    kept_rank = kept_rank[by_doc]
+    rows_per_doc = np.bincount(kept_doc, minlength=n_docs)
+    first_of_doc = np.cumsum(rows_per_doc) - rows_per_doc
+    repeats = rows_per_doc[slot_doc]
+    slot_of_cell = np.repeat(np.arange(len(slot_doc)), repeats)
+    offset = np.arange(len(slot_of_cell)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    cell_rank = kept_rank[first_of_doc[slot_doc[slot_of_cell]] + offset]
+    cell = cell_rank * n_cols + slot_col[slot_of_cell]
     size = len(chosen) * n_cols
 
     def total(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(cell, weights=weights[group], minlength=size).reshape(-1, n_cols)
+        return np.bincount(cell, weights=weights[slot_of_cell], minlength=size).reshape(-1, n_cols)
 
-    count = total(g_count.astype(float)).astype(np.int64)
-    n_rated = total(g_rated).astype(np.int64)
-    sums, highs = total(g_sum), total(g_high)
+    count = total(slot_count.astype(float)).astype(np.int64)
+    n_rated = total(slot_rated).astype(np.int64)
+    sums, highs = total(slot_sum), total(slot_high)
     present = count.sum(axis=0) > 0
     count, n_rated, sums, highs = (a[:, present] for a in (count, n_rated, sums, highs))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -305,26 +314,36 @@ def build_heatmap(
     if rows == "document":
         labels = _document_labels(explorer, row_keys)
     else:
-        labels = {key: key for key in row_keys}
+        labels = {key: labels_of(key) for key in row_keys}
     index = pd.Index(row_keys, dtype=object, name=rows)
     columns = pd.Index(col_keys, dtype=object, name=cols)
+    every_col = _period_span(col_keys, cols) if cols in ("month", "quarter") else col_keys
 
-    def frame(values: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(values, index=index, columns=columns)
+    def frame(values: np.ndarray, fill: float) -> pd.DataFrame:
+        grid = pd.DataFrame(values, index=index, columns=columns)
+        return grid.reindex(columns=pd.Index(every_col, dtype=object, name=cols), fill_value=fill)
 
     return Heatmap(
         row_dim=rows,
         col_dim=cols,
         measure=measure,
         rows=row_keys,
-        cols=col_keys,
+        cols=every_col,
         row_labels=labels,
-        count=frame(count),
-        mean=frame(mean),
-        share=frame(share),
-        rated=frame(n_rated),
+        count=frame(count, 0),
+        mean=frame(mean, np.nan),
+        share=frame(share, np.nan),
+        rated=frame(n_rated, 0),
         total_rows=len(candidates),
     )
+
+
+def _row_labeller(explorer: Explorer, rows: str) -> Callable[[str], str]:
+    """What a row key is called (a theme's label; categories and types as they are)."""
+    if rows in _FACETS:
+        facet = explorer.facets[_FACETS[rows]]
+        return facet.label
+    return str
 
 
 #: Columns of :func:`cell_entries`, in display order.
@@ -336,6 +355,9 @@ CELL_COLUMNS = [
     "position",
     "name",
     "description",
+    "change",
+    "ten_year",
+    "driving_force",
     "relevancy",
 ]
 
@@ -344,10 +366,8 @@ def _row_doc_mask(explorer: Explorer, view: View, rows: str, row_key: str) -> np
     """Which documents (by doc_row) belong to one row of the heatmap."""
     docs = explorer.documents
     mask = np.zeros(len(docs), dtype=bool)
-    if rows in _TAG_LISTS:
-        tags = view.tags
-        hit = ((tags["list"] == _TAG_LISTS[rows]) & (tags["value_norm"] == row_key)).to_numpy()
-        mask[tags["doc_row"].to_numpy()[hit]] = True
+    if rows in _FACETS:
+        mask = explorer.facets[_FACETS[rows]].mask([row_key], len(docs))
     elif rows == "document":
         row = explorer.row_of.get(row_key)
         if row is not None:
@@ -385,6 +405,9 @@ def cell_entries(
             "position": picked["position"].to_numpy(),
             "name": picked["name"].astype(object).to_numpy(),
             "description": picked["description"].astype(object).to_numpy(),
+            "change": picked["change"].astype(object).to_numpy(),
+            "ten_year": picked["ten_year"].astype(object).to_numpy(),
+            "driving_force": picked["driving_force"].astype(object).to_numpy(),
             "relevancy": picked["relevancy"].to_numpy(dtype=float),
         },
         columns=CELL_COLUMNS,
@@ -443,3 +466,23 @@ def cell_filter_changes(
         if span is not None:
             changes["date_from"], changes["date_to"] = span
     return changes
+
+
+def cell_filters(
+    state: FilterState, row_dim: str, row_key: str, col_dim: str, col_key: str
+) -> FilterState:
+    """``state`` narrowed to one cell: what "Filter everything to this cell" applies.
+
+    The cell's theme, keyword, category, type or section replaces that filter
+    (each filter keeps documents with *any* of its values, so adding the
+    cell's value to it would widen the view instead); its month or quarter
+    is intersected with the dates already set.
+    """
+    changes = cell_filter_changes(row_dim, row_key, col_dim, col_key)
+    if "date_from" in changes:
+        start, end = changes["date_from"], changes["date_to"]
+        if state.date_from and state.date_from > start:  # type: ignore[operator]
+            changes["date_from"] = state.date_from
+        if state.date_to and state.date_to < end:  # type: ignore[operator]
+            changes["date_to"] = state.date_to
+    return state.with_changes(**changes)

@@ -1,17 +1,42 @@
-"""Display tables built from a view: signals with their documents, documents with counts."""
+"""Display tables built from a view: signals with their documents, documents with counts,
+signals per month.
+
+Tables carry everything an export needs (the whole signal: description,
+change, 10-year outcome, driving force); pages choose which columns to show.
+Under a text search, rows come best match first and say where they matched.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .explore import Explorer, View
+from .search import DOCUMENT_FIELDS, ENTRY_FIELDS
+from .search_hits import MAX_MARKED_ROWS, match_columns
 
-SIGNAL_COLUMNS = ["name", "relevancy", "title", "page_date", "themes", "doc_id", "position"]
+SIGNAL_COLUMNS = [
+    "name",
+    "relevancy",
+    "title",
+    "page_date",
+    "themes",
+    "description",
+    "change",
+    "ten_year",
+    "driving_force",
+    "doc_id",
+    "position",
+]
+#: Added to a table when the view has a text search (on its best matches).
+MATCH_COLUMNS = ["matched_in", "match"]
 
 
 def doc_themes(explorer: Explorer) -> np.ndarray:
-    """Per document row: its themes as one comma-separated string (cached per corpus)."""
+    """Per document row: its themes as one comma-separated string (computed once)."""
 
     def compute() -> np.ndarray:
         themes = explorer.tags[explorer.tags["list"] == "Themes"]
@@ -23,10 +48,26 @@ def doc_themes(explorer: Explorer) -> np.ndarray:
     return explorer.memo("tables.doc_themes", compute)
 
 
+def _text(series: pd.Series) -> np.ndarray:
+    """Plain object strings (missing ones show as "—" on screen, empty in a CSV)."""
+    return series.astype(object).to_numpy()
+
+
+def _with_matches(
+    table: pd.DataFrame, fields: list[dict[str, str]], order: tuple[str, ...]
+) -> pd.DataFrame:
+    """Add ``matched_in``/``match`` to the first ``len(fields)`` rows (blank below)."""
+    found = match_columns(fields, order)
+    blank = [""] * (len(table) - len(found))
+    table["matched_in"] = found["matched_in"].tolist() + blank
+    table["match"] = found["match"].tolist() + blank
+    return table
+
+
 def signals_table(explorer: Explorer, view: View) -> pd.DataFrame:
     """Signals of the view with their document's title, date and themes.
 
-    Sorted most relevant first, then most recent.
+    Most relevant first, then most recent; under a search, best match first.
     """
     signals = view.signals
     rows = signals["doc_row"].to_numpy()
@@ -38,46 +79,140 @@ def signals_table(explorer: Explorer, view: View) -> pd.DataFrame:
             "title": docs["title_text"].to_numpy()[rows],
             "page_date": docs["page_date"].to_numpy()[rows],
             "themes": doc_themes(explorer)[rows],
+            "description": _text(signals["description"]),
+            "change": _text(signals["change"]),
+            "ten_year": _text(signals["ten_year"]),
+            "driving_force": _text(signals["driving_force"]),
             "doc_id": signals["doc_id"].astype(str).to_numpy(),
             "position": signals["position"].to_numpy(),
+            "_entry": signals.index.to_numpy(),
         }
     )
-    return table.sort_values(
-        ["relevancy", "page_date"], ascending=[False, False], na_position="last", kind="stable"
-    ).reset_index(drop=True)
+    hits = view.search
+    if hits is not None:
+        table["_score"] = hits.entry_score[table["_entry"].to_numpy()]
+        keys, ascending = ["_score", "relevancy", "page_date"], [True, False, False]
+    else:
+        keys, ascending = ["relevancy", "page_date"], [False, False]
+    table = table.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
+    table = table.reset_index(drop=True)
+    if hits is None:
+        return table[SIGNAL_COLUMNS]
+    top = table["_entry"].to_numpy()[:MAX_MARKED_ROWS]
+    table = _with_matches(table, hits.entry_fields(top), ENTRY_FIELDS)
+    return table[SIGNAL_COLUMNS + MATCH_COLUMNS]
 
 
 def documents_table(explorer: Explorer, view: View) -> pd.DataFrame:
-    """Documents of the view with their number of signals and other entries."""
+    """Documents of the view with their number of signals and other entries.
+
+    Newest first; under a search, best match first (its title or summary, or
+    its best matching entry).
+    """
     docs = view.documents
-    counts = view.entries.groupby(["doc_row", view.entries["section"] == "Signals"]).size()
-    counts = counts.unstack(fill_value=0) if len(counts) else pd.DataFrame()
-    signals = counts.get(True, pd.Series(dtype=int)).reindex(docs["doc_row"]).fillna(0).astype(int)
-    others = counts.get(False, pd.Series(dtype=int)).reindex(docs["doc_row"]).fillna(0).astype(int)
+    doc_rows = docs["doc_row"].to_numpy()
+    entries = view.entries
+    is_signal = (entries["section"] == "Signals").to_numpy()
+    entry_rows = entries["doc_row"].to_numpy()
+    size = len(explorer.documents)
+    signals = np.bincount(entry_rows[is_signal], minlength=size)[doc_rows]
+    others = np.bincount(entry_rows[~is_signal], minlength=size)[doc_rows]
     table = pd.DataFrame(
         {
             "title": docs["title_text"].to_numpy(),
             "page_date": docs["page_date"].to_numpy(),
-            "category": docs["category"].astype(object).to_numpy(),
-            "doc_type": docs["doc_type"].astype(object).to_numpy(),
-            "signals": signals.to_numpy(),
-            "other_entries": others.to_numpy(),
-            "themes": doc_themes(explorer)[docs["doc_row"].to_numpy()],
+            "category": _text(docs["category"]),
+            "doc_type": _text(docs["doc_type"]),
+            "signals": signals,
+            "other_entries": others,
+            "themes": doc_themes(explorer)[doc_rows],
             "doc_id": docs["doc_id"].astype(str).to_numpy(),
             "path": docs["path"].astype(str).to_numpy(),
+            "_row": doc_rows,
         }
     )
-    return table.sort_values(
-        "page_date", ascending=False, na_position="last", kind="stable"
+    hits = view.search
+    if hits is None:
+        table = table.sort_values("page_date", ascending=False, na_position="last", kind="stable")
+        return table.reset_index(drop=True).drop(columns="_row")
+    best = np.full(size, np.inf)
+    scores = hits.entry_score[entries.index.to_numpy()]
+    np.minimum.at(best, entry_rows, np.where(np.isnan(scores), np.inf, scores))
+    own = np.where(np.isnan(hits.doc_score), np.inf, hits.doc_score)
+    table["_score"] = np.minimum(best, own)[doc_rows]
+    table = table.sort_values(
+        ["_score", "page_date"], ascending=[True, False], na_position="last", kind="stable"
     ).reset_index(drop=True)
+    top = table["_row"].to_numpy()[:MAX_MARKED_ROWS]
+    fields = hits.doc_fields(top)
+    with_entries = set(entry_rows[~np.isnan(scores)].tolist())
+    for row, marked in zip(top, fields, strict=True):
+        if row in with_entries:
+            marked["entries"] = ""
+    table = _with_matches(table, fields, (*DOCUMENT_FIELDS, "entries"))
+    return table.drop(columns=["_row", "_score"])
 
 
-def signals_per_month(explorer: Explorer, view: View) -> pd.DataFrame:
-    """month (YYYY-MM) and signals count, chronological, months without signals included."""
+@dataclass(frozen=True)
+class Timeline:
+    """Signals per month to draw, and what was left out because it is dated in the future."""
+
+    months: pd.DataFrame  # month ("YYYY-MM"), signals; every month of the span, zeros too
+    future_signals: int  # signals of documents dated after this month
+
+
+def signals_per_month(explorer: Explorer, view: View, today: dt.date | None = None) -> Timeline:
+    """Signals per month of the view, up to ``today``'s month.
+
+    A few digests carry page dates in the future (kept, with a warning in
+    Data health); drawing them would stretch the axis to an empty decade, so
+    they are counted in ``future_signals`` instead.
+    """
+    this_month = pd.Timestamp(today or dt.date.today()).strftime("%Y-%m")
     months = explorer.documents["month"].to_numpy()[view.signals["doc_row"].to_numpy()]
-    series = pd.Series(months).dropna().value_counts()
-    if series.empty:
-        return pd.DataFrame({"month": [], "signals": []})
-    index = pd.period_range(min(series.index), max(series.index), freq="M").astype(str)
-    series = series.reindex(index, fill_value=0)
-    return pd.DataFrame({"month": series.index, "signals": series.to_numpy()})
+    counts = pd.Series(months, dtype=object).dropna().value_counts()
+    future = int(counts[counts.index > this_month].sum()) if len(counts) else 0
+    counts = counts[counts.index <= this_month] if len(counts) else counts
+    if counts.empty:
+        empty = pd.DataFrame({"month": pd.Series([], dtype=object), "signals": []})
+        return Timeline(empty.astype({"signals": np.int64}), future)
+    span = pd.period_range(min(counts.index), max(counts.index), freq="M").astype(str)
+    counts = counts.reindex(span, fill_value=0)
+    frame = pd.DataFrame({"month": list(counts.index), "signals": counts.to_numpy(np.int64)})
+    return Timeline(frame, future)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The Overview's headline figures."""
+
+    documents: int
+    signals: int
+    other_entries: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    themes: int  # distinct themes among the view's documents
+
+
+def headline(explorer: Explorer, view: View) -> Headline:
+    dates = view.documents["page_date"].dropna()
+    in_view = np.zeros(len(explorer.documents), dtype=bool)
+    in_view[view.documents["doc_row"].to_numpy()] = True
+    _docs, themes = explorer.facets["themes"].pairs(in_view)
+    signals = len(view.signals)
+    return Headline(
+        documents=len(view.documents),
+        signals=signals,
+        other_entries=len(view.entries) - signals,
+        first=dates.min() if len(dates) else None,
+        last=dates.max() if len(dates) else None,
+        themes=len(np.unique(themes)),
+    )
+
+
+def titles_containing(table: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows whose title holds ``text`` (case-insensitive, as typed; all rows when empty)."""
+    text = text.strip()
+    if not text:
+        return table
+    return table[table["title"].astype(str).str.contains(text, case=False, regex=False)]

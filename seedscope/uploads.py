@@ -283,9 +283,9 @@ def _too_big_reason(writer: _Writer) -> str:
 
 
 def size_label(count: int) -> str:
-    """A byte count as people say it: "10 MB", "512 bytes"."""
+    """A byte count as people say it: "10 MiB", "512 bytes"."""
     megabytes = count / (1024 * 1024)
-    return f"{megabytes:g} MB" if megabytes >= 1 else f"{count} bytes"
+    return f"{megabytes:g} MiB" if megabytes >= 1 else f"{count} bytes"
 
 
 def store_uploads(uploads: list[Upload], folder: Path) -> UploadResult:

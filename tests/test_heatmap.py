@@ -23,12 +23,12 @@ from seedscope.explore import Explorer
 from seedscope.filters import FilterState
 from seedscope.heatmap import (
     COL_DIMENSIONS,
-    MEASURES,
     ROW_DIMENSIONS,
     TITLE_LABEL_LENGTH,
     build_heatmap,
     cell_entries,
     cell_filter_changes,
+    cell_filters,
 )
 from tests.conftest import FIXTURE_DOCS
 from tests.factories import LONG_TITLE, doc, entry, make_corpus, sample_corpus, tags
@@ -103,7 +103,20 @@ def test_month_columns_are_chronological_and_undated_entries_left_out(
     explorer: Explorer,
 ) -> None:
     hm = build_heatmap(explorer, everything(explorer), "theme", "month", "count")
-    assert hm.cols == ["2023-11", "2024-02", "2024-05", "2024-06"]
+    # every month from the first to the last, the empty ones as empty columns
+    assert hm.cols == [
+        "2023-11",
+        "2023-12",
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+        "2024-05",
+        "2024-06",
+    ]
+    for empty in ("2023-12", "2024-01", "2024-03", "2024-04"):
+        assert hm.count[empty].sum() == 0
+        assert hm.mean[empty].isna().all()
     # health's d4 is undated: only d3's three entries are placed, so health drops below
     # infrastructure (4)
     assert hm.rows == ["energy", "infrastructure", "health"]
@@ -114,6 +127,9 @@ def test_month_columns_are_chronological_and_undated_entries_left_out(
 def test_quarter_columns_are_chronological(explorer: Explorer) -> None:
     hm = build_heatmap(explorer, everything(explorer), "category", "quarter", "count")
     assert hm.cols == ["2023Q4", "2024Q1", "2024Q2"]
+    only_2024 = explorer.view(FilterState(date_from=dt.date(2024, 1, 1)))
+    hm = build_heatmap(explorer, only_2024, "category", "quarter", "count")
+    assert hm.cols == ["2024Q1", "2024Q2"]
     # d1 (4 entries) and d2 (3) are technology in 2024Q2
     assert hm.count.loc["technology", "2024Q2"] == 7
 
@@ -264,6 +280,39 @@ def test_section_and_category_cells_and_document_rows() -> None:
     assert cell_filter_changes("document", "d1", "month", "not a month") == {}
 
 
+def test_filtering_to_a_cell_narrows_what_is_already_filtered() -> None:
+    before = FilterState(
+        themes=("energy", "health"),
+        sections=("Signals", "Issues"),
+        date_from=dt.date(2024, 2, 10),
+        q="solar",
+    )
+    # a theme x month cell: that theme alone (adding it to an any-of list would widen the
+    # view), and the month cut by the dates already set
+    narrowed = cell_filters(before, "theme", "energy", "month", "2024-02")
+    assert narrowed.themes == ("energy",)
+    assert (narrowed.date_from, narrowed.date_to) == (dt.date(2024, 2, 10), dt.date(2024, 2, 29))
+    assert narrowed.sections == ("Signals", "Issues") and narrowed.q == "solar"
+    by_section = cell_filters(before, "category", "science", "section", "Issues")
+    assert by_section.categories == ("science",) and by_section.sections == ("Issues",)
+    assert by_section.themes == ("energy", "health")
+
+
+def test_theme_rows_are_ids_labelled_by_their_commonest_spelling() -> None:
+    corpus = make_corpus(
+        [doc("a"), doc("b"), doc("c")],
+        [entry("a", "Signals", 0, 3), entry("b", "Signals", 0, 4), entry("c", "Signals", 0, 5)],
+        [*tags("a", "Themes", ["AI"]), *tags("b", "Themes", ["AI"]), *tags("c", "Themes", ["ai"])],
+    )
+    explorer = Explorer(corpus)
+    hm = build_heatmap(explorer, explorer.view(FilterState()), "theme", "section", "count")
+    assert hm.rows == ["ai"] and hm.row_labels == {"ai": "AI"}
+    assert hm.count.loc["ai", "Signals"] == 3
+    # the cell's filter is the id, which the theme filter understands
+    narrowed = cell_filters(FilterState(), "theme", "ai", "section", "Signals")
+    assert len(explorer.view(narrowed).entries) == 3
+
+
 def assert_cell_filters_select_the_cell(explorer: Explorer, cols: str) -> None:
     """Clicking "filter to this cell" must show exactly the cell's entries."""
     hm = build_heatmap(explorer, everything(explorer), "theme", cols, "count")
@@ -337,7 +386,14 @@ def check_against_naive(explorer: Explorer, view, rows: str, cols: str) -> None:
     assert hm.total_rows == len(totals)
     assert sorted(hm.rows) == sorted(totals.index)
     assert [totals[r] for r in hm.rows] == sorted(totals, reverse=True)
-    assert set(hm.cols) == set(expected.index.get_level_values("col"))
+    present = set(expected.index.get_level_values("col"))
+    if cols in ("month", "quarter"):  # every period of the span, empty ones too
+        freq = "M" if cols == "month" else "Q"
+        periods = [pd.Period(c, freq=freq) for c in present]
+        span = pd.period_range(min(periods), max(periods), freq=freq).astype(str)
+        assert hm.cols == list(span)
+    else:
+        assert set(hm.cols) == present
     for (row, col), cell in expected.iterrows():
         assert hm.count.loc[row, col] == cell["count"]
         if math.isnan(cell["mean"]):
@@ -401,4 +457,3 @@ def test_matches_a_naive_explode_on_the_fixture_corpus(tmp_path: Path) -> None:
             check_against_naive(explorer, view, rows, cols)
     hm = build_heatmap(explorer, view, "theme", "section", "mean")
     assert "renewable energy" in hm.rows  # new_layout.md's theme
-    assert set(MEASURES) == {"mean", "count", "share4"}

@@ -10,10 +10,12 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import build_cache
+from loaders import Corpus, build_cache, load_corpus
+from seedscope.filters import SignalRef
 from tests.conftest import ROOT
 
 PAGES = [
@@ -48,6 +50,12 @@ def param(app: AppTest, name: str) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
+
+
+def open_expander(app: AppTest, key: str) -> AppTest:
+    """Open a sidebar panel whose contents are only sent while it is open."""
+    app.session_state[key] = True
+    return app.run()
 
 
 def metric(app: AppTest, label: str) -> str:
@@ -96,34 +104,77 @@ def test_overview_counts_the_whole_corpus(monkeypatch, corpus_dir: Path, corpus_
     assert metric(app, "Signals") == "979"
 
 
-def test_theme_filter_narrows_the_view(monkeypatch, corpus_dir: Path, corpus_cache: Path) -> None:
+@pytest.fixture(scope="module")
+def corpus(corpus_dir: Path, corpus_cache: Path) -> Corpus:
+    """The real corpus as the tests' independent reference (plain pandas on its tables)."""
+    return load_corpus(corpus_dir, corpus_cache)
+
+
+def documents_tagged(corpus: Corpus, list_name: str, value_norm: str) -> int:
+    tags = corpus.tags
+    hit = (tags["list"] == list_name) & (tags["value_norm"].astype(str) == value_norm)
+    return tags.loc[hit, "doc_id"].nunique()
+
+
+def test_theme_filter_narrows_the_view(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path, corpus: Corpus
+) -> None:
     app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
     themes = app.multiselect(key="f_theme")
-    assert themes.options, "the theme filter offers the corpus's themes"
-    assert "(" in themes.options[0], "each option shows its document count"
+    # people read the commonest spelling and the number of documents; the value is the id
+    assert f"AI ({documents_tagged(corpus, 'Themes', 'ai')})" in themes.options
     themes.set_value(["ai"]).run()
-    documents = int(metric(app, "Documents").replace(",", ""))
-    assert 0 < documents < 177
+    assert metric(app, "Documents") == str(documents_tagged(corpus, "Themes", "ai"))
     assert param(app, "theme") == ["ai"]
 
 
 @pytest.mark.parametrize(
-    ("widget", "value"),
+    ("widget", "value", "documents"),
     [
-        ("f_keyword", ["france"]),
-        ("f_category", ["science"]),
-        ("f_type", ["news"]),
-        ("f_section", ["Concerns"]),
+        ("f_keyword", ["france"], lambda c: documents_tagged(c, "Keywords", "france")),
+        ("f_category", ["science"], lambda c: int((c.documents["category"] == "science").sum())),
+        ("f_type", ["news"], lambda c: int((c.documents["doc_type"] == "news").sum())),
+        (
+            "f_section",
+            ["Concerns"],
+            lambda c: c.entries.loc[c.entries["section"] == "Concerns", "doc_id"].nunique(),
+        ),
     ],
 )
-def test_each_filter_changes_what_is_shown(
-    widget: str, value: list[str], monkeypatch, corpus_dir: Path, corpus_cache: Path
+def test_each_filter_shows_the_documents_it_selects(
+    widget: str, value: list[str], documents, monkeypatch, corpus_dir, corpus_cache, corpus
 ) -> None:
     app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
-    before = (metric(app, "Documents"), metric(app, "Signals"), metric(app, "Other entries"))
     app.multiselect(key=widget).set_value(value).run()
-    after = (metric(app, "Documents"), metric(app, "Signals"), metric(app, "Other entries"))
-    assert after != before
+    assert metric(app, "Documents") == f"{documents(corpus):,}"
+
+
+def test_a_chosen_theme_survives_other_filter_changes(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path, corpus: Corpus
+) -> None:
+    """Option labels carry counts that change with the other filters; the value must not."""
+    app = make_app(monkeypatch, corpus_dir, corpus_cache, {"theme": "ai"}).run()
+    app.switch_page("pages/explore/signals.py").run()
+    open_expander(app, "dates_box")
+    app.date_input(key="f_from").set_value(dt.date(2025, 1, 1)).run()
+    app.slider(key="f_min_relevancy").set_value(1.5).run()
+    app.text_input(key="f_q").set_value("agents").run()
+    app.multiselect(key="f_section").set_value(["Signals"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert param(app, "theme") == ["ai"]
+    assert app.multiselect(key="f_theme").value == ["ai"]
+    assert "No documents match" not in texts(app)
+
+
+def test_old_links_with_a_spelling_find_the_theme(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path, corpus: Corpus
+) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache, {"theme": "Artificial Intelligence"})
+    app.run()
+    assert app.multiselect(key="f_theme").value == ["artificial intelligence"]
+    expected = documents_tagged(corpus, "Themes", "artificial intelligence")
+    assert metric(app, "Documents") == str(expected)
+    assert param(app, "theme") == ["artificial intelligence"]
 
 
 def test_search_relevancy_and_dates_filter(monkeypatch, corpus_dir: Path, corpus_cache) -> None:
@@ -136,6 +187,7 @@ def test_search_relevancy_and_dates_filter(monkeypatch, corpus_dir: Path, corpus
     assert int(metric(app, "Signals").replace(",", "")) < 979
     assert param(app, "min_relevancy") == ["5"]
     app.slider(key="f_min_relevancy").set_value(1.0).run()
+    open_expander(app, "dates_box")
     app.date_input(key="f_from").set_value(dt.date(2025, 1, 1)).run()
     app.date_input(key="f_to").set_value(dt.date(2025, 12, 31)).run()
     in_2025 = int(metric(app, "Documents"))
@@ -206,6 +258,7 @@ def test_uploaded_zip_becomes_a_new_corpus_and_evil_entries_are_refused(
         )
         archive.writestr("../escape.md", "# __Should never be written__")
     app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    open_expander(app, "own_corpus")
     upload = [("mine.zip", buffer.getvalue(), "application/zip")]
     app.file_uploader(key="corpus_upload").set_value(upload).run()
     app.text_input(key="corpus_upload_name").set_value("field notes").run()
@@ -250,3 +303,109 @@ def test_a_damaged_cache_is_repaired_not_shown_as_a_crash(
     app = make_app(monkeypatch, seeds, cache).run()
     assert not app.exception, [e.value for e in app.exception]
     assert metric(app, "Documents") == "4"
+
+
+def test_a_second_upload_opens_the_new_corpus(monkeypatch, tmp_path: Path) -> None:
+    """Each new corpus opens right after its creation, also when others exist already."""
+    docs = ROOT / "tests/fixtures/docs"
+    app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    open_expander(app, "own_corpus")
+    opened = []
+    for label, files in (
+        ("first batch", ["new_layout.md"]),
+        ("second batch", ["french.md", "duplicate_a.md", "duplicate_b.md"]),
+    ):
+        upload = [(name, (docs / name).read_bytes(), "text/markdown") for name in files]
+        app.file_uploader(key="corpus_upload").set_value(upload).run()
+        app.text_input(key="corpus_upload_name").set_value(label).run()
+        app.button(key="corpus_upload_go").click().run()
+        assert not app.exception, [e.value for e in app.exception]
+        opened.append(app.session_state["_corpus_param"])
+        assert opened[-1].startswith(label.replace(" ", "-"))
+        assert metric(app, "Documents") == str(len(files))
+        assert app.selectbox(key="corpus_picker").value == opened[-1]
+        assert param(app, "corpus") == [opened[-1]]
+    # and the picker still switches between them
+    app.selectbox(key="corpus_picker").set_value(opened[0]).run()
+    assert metric(app, "Documents") == "1"
+    app.selectbox(key="corpus_picker").set_value(None).run()
+    assert metric(app, "Documents") == "1" and "corpus" not in app.query_params
+
+
+def test_the_documents_title_search_is_in_the_url_and_survives_reading_one(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path, corpus: Corpus
+) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    app.switch_page("pages/explore/documents.py").run()
+    app.text_input(key="doc_title_filter").set_value("quantum").run()
+    assert param(app, "title") == ["quantum"]
+    titles = corpus.documents["title"].astype(str)
+    expected = int(titles.str.contains("quantum", case=False, regex=False).sum())
+    assert f"{expected} document" in texts(app)
+    # read one, then go back: the list is the one that was searched
+    app.session_state["_filters"] = app.session_state["_filters"].with_changes(
+        doc="78cbf4c846d2549699dc09df3ae30ad4"
+    )
+    app.run()
+    assert "PoC||GTFO" in texts(app).replace("\\", "")
+    assert param(app, "title") == ["quantum"]  # a link to the document keeps the search
+    app.button(key="doc_back").click().run()
+    assert app.text_input(key="doc_title_filter").value == "quantum"
+    assert f"{expected} document" in texts(app)
+    assert "doc" not in app.query_params and param(app, "title") == ["quantum"]
+
+
+def test_a_link_with_a_title_search_reopens_it(monkeypatch, corpus_dir, corpus_cache) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache, {"title": "quantum"}).run()
+    app.switch_page("pages/explore/documents.py").run()
+    assert app.text_input(key="doc_title_filter").value == "quantum"
+
+
+def dataframe(app: AppTest, key: str) -> pd.DataFrame:
+    """The rows a keyed table shows."""
+    return next(d for d in app.dataframe if d.key == key).value
+
+
+def test_a_search_lists_best_matches_and_marks_the_words(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    app = make_app(monkeypatch, corpus_dir, corpus_cache, {"q": '"weak signals" OR hopepunk'})
+    app.run()
+    app.switch_page("pages/explore/signals.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = dataframe(app, "signals_table")
+    assert len(table) > 0
+    assert table["match"].str.contains("«weak» «signals»|«hopepunk»", case=False).all()
+    assert "best match first" in texts(app)
+    # the drill-down of a match shows where it matched, the words highlighted
+    first = table.iloc[0]
+    app.session_state["_filters"] = app.session_state["_filters"].with_changes(
+        signal=SignalRef(str(first["doc_id"]), int(first["position"]))
+    )
+    app.run()
+    assert "matched in:" in texts(app)
+    assert ":orange-background[" in texts(app)
+    app.switch_page("pages/explore/documents.py").run()
+    docs = dataframe(app, "documents_table")
+    assert docs["matched_in"].str.len().gt(0).all()
+
+
+def test_help_of_the_search_box_explains_the_syntax(monkeypatch, tmp_path: Path) -> None:
+    app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    help_text = app.text_input(key="f_q").help
+    for example in ('"energy storage"', "solar OR wind", "-coal", "clim*"):
+        assert example in help_text
+
+
+def test_closed_sidebar_panels_send_nothing_until_opened(
+    monkeypatch, corpus_dir: Path, corpus_cache: Path
+) -> None:
+    """Date fields and the upload widget are heavy for a browser: they come when asked."""
+    app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
+    assert len(app.date_input) == 0 and len(app.file_uploader) == 0
+    open_expander(app, "dates_box")
+    assert [d.key for d in app.date_input] == ["f_from", "f_to"]
+    # a link with a date opens the Dates panel and says what is set
+    dated = make_app(monkeypatch, corpus_dir, corpus_cache, {"from": "2025-01-01"}).run()
+    assert dated.date_input(key="f_from").value == dt.date(2025, 1, 1)
+    assert dated.expander(key="dates_box").label == "Dates: from 2025-01-01"

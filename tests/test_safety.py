@@ -16,6 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from seedscope.safety import escape_markdown, link_markdown, safe_url
+from seedscope.search import highlighted_markdown
 
 MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
@@ -198,3 +199,19 @@ def test_the_module_never_imports_streamlit() -> None:
     """Pure logic stays importable (and testable) without the UI framework."""
     code = "import sys, seedscope.safety; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_search_highlights_keep_document_text_inert() -> None:
+    """Matched words are wrapped in markup; everything around and inside stays text."""
+    marked = (
+        '<script>alert("x")</script> \x02[click](javascript:alert(1))\x03 and '
+        "\x02**energy**\x03 :red[x]"
+    )
+    source = highlighted_markdown(marked)
+    rendered = render(source)
+    assert "<script" not in rendered and "<a" not in rendered and "<strong>energy" not in rendered
+    assert source.count(":orange-background[**") == 2
+    # what the reader sees is the text itself, matched words inside Streamlit's
+    # highlight directive (which markdown-it leaves as text)
+    expected = marked.replace("\x02", ":orange-background[").replace("\x03", "]")
+    assert visible_text(rendered).replace("\u00a0", " ") == expected

@@ -246,7 +246,7 @@ def test_a_zip_bomb_is_refused_by_its_declared_size(tmp_path: Path, folder: Path
     bomb = make_zip([("bomb.md", bytes(60 * 1024 * 1024)), ("fine.md", DOC)])
     assert len(bomb) < 200_000
     result = store_uploads([Upload("bomb.zip", bomb)], folder)
-    assert "larger than 10 MB" in reasons(result)["bomb.zip: bomb.md"]
+    assert "larger than 10 MiB" in reasons(result)["bomb.zip: bomb.md"]
     assert result.written == ["fine.md"]
     assert sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file()) == len(DOC)
 

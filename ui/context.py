@@ -53,5 +53,7 @@ def end() -> None:
 
 
 def go(page: str) -> None:
-    """Switch to one of the app's pages (state travels in the session)."""
-    st.switch_page(get().pages[page])
+    """Switch to one of the app's pages, its URL carrying the filters (one history entry)."""
+    from . import state
+
+    st.switch_page(get().pages[page], query_params=state.query_for(state.current()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -14,7 +15,9 @@ from loaders import BuildReport, data_dir, default_cache_dir, read_cache
 from loaders.corpus import UNREADABLE
 from loaders.live import LiveCache
 from seedscope.explore import Explorer
+from seedscope.search import SearchIndex, index_path
 
+LOG = logging.getLogger("seedscope")
 BUNDLED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 _CORPUS_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 
@@ -101,10 +104,47 @@ def _repair(choice: CorpusChoice) -> BuildReport:
         return _live_for(choice).repair()
 
 
+#: One search index per cache folder, shared by its Explorers (one per generation).
+_indexes: dict[str, SearchIndex] = {}
+
+
+def _search_index(cache: str) -> SearchIndex:
+    with _lock:
+        index = _indexes.get(cache)
+        if index is None:
+            index = _indexes[cache] = SearchIndex(index_path(Path(cache)))
+        return index
+
+
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
 def _explorer(cache: str, generation: str) -> Explorer:
-    """One Explorer per cache generation: rebuilt only when the cache changes."""
-    return Explorer(read_cache(cache))
+    """One Explorer per cache generation: rebuilt only when the cache changes.
+
+    Its search index catches up with the new generation in the background
+    (re-indexing only changed documents), so pages draw at once and the
+    first search rarely waits.
+    """
+    explorer = Explorer(read_cache(cache), search_index=_search_index(cache))
+    threading.Thread(
+        target=_prepare_search, args=(explorer,), name="seedscope-search-index", daemon=True
+    ).start()
+    return explorer
+
+
+def _prepare_search(explorer: Explorer) -> None:
+    try:
+        report = explorer.prepare_search()
+    except Exception:  # the first search will try again and say what went wrong
+        LOG.exception("could not bring the search index up to date")
+    else:
+        if report is not None:
+            LOG.info(
+                "search index: %d documents indexed, %d removed, %d kept in %.2f s",
+                report.indexed,
+                report.removed,
+                report.kept,
+                report.seconds,
+            )
 
 
 def explorer_for(choice: CorpusChoice, report: BuildReport) -> Explorer:

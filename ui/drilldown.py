@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import streamlit as st
 
 from loaders.concepts.derive import derive_clusters
 from seedscope.drilldown import SignalDetail
-from seedscope.fmt import fmt_date, fmt_relevancy
+from seedscope.fmt import fmt_date, fmt_relevancy, is_missing
 from seedscope.related import RelatedIndex
 from seedscope.safety import escape_markdown, link_markdown
+from seedscope.search import FIELD_LABELS, highlighted_markdown
 
 from . import context, state, vocabulary
-from .columns import ENTRY_COLUMNS
+from .table_columns import ENTRY_COLUMNS, PLACEHOLDER
 from .workshop import corpus_key, star_button
 
 STEPS = (
@@ -37,40 +37,56 @@ def related_index(cache: str, generation: str, vocabulary_version: str) -> Relat
 
 def relevancy_dots(value: object) -> str:
     """``●●●●○ 4`` — relevancy as a visual, readable in any theme."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "relevancy not rated"
     filled = round(float(value))  # type: ignore[arg-type]
     return "●" * filled + "○" * (5 - filled) + f"  {fmt_relevancy(value)} / 5"
 
 
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _text(value: object, marked: str | None = None) -> str:
+    if marked:
+        return highlighted_markdown(marked)
+    if is_missing(value):
         return "*not stated*"
     return escape_markdown(str(value))
 
 
+def _search_marks(ctx: context.Context, detail: SignalDetail) -> dict[str, str]:
+    """The signal's fields with the search's words marked (empty without a search)."""
+    if ctx.view.search is None:
+        return {}
+    return ctx.view.search.entry_fields(np.array([int(detail.entry.name)]))[0]
+
+
 def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
     entry, document = detail.entry, detail.document
+    marks = _search_marks(ctx, detail)
     with st.container(key="drilldown"):
-        st.subheader(
-            escape_markdown(str(entry["name"] if isinstance(entry["name"], str) else "(no name)"))
-        )
+        name = entry["name"] if isinstance(entry["name"], str) else "(no name)"
+        st.subheader(_text(name, marks.get("name")))
         st.markdown(f"**{relevancy_dots(entry['relevancy'])}**")
         st.caption(
             f"{escape_markdown(str(document['title_text']))} · {fmt_date(document['page_date'])}"
         )
+        if marks:
+            where = ", ".join(FIELD_LABELS[field] for field in marks)
+            st.caption(f"Search “{escape_markdown(ctx.state.q)}” matched in: {where}")
         # two rows of two, so the reading order is today, change, then the
         # 10-year outcome and its driving force, whatever the text lengths
         for pair in (STEPS[:2], STEPS[2:]):
             for cell, (column, label, icon) in zip(st.columns(2), pair, strict=True):
                 with cell.container(border=True, key=f"step_{column}"):
                     st.markdown(f"{icon} **{label}**")
-                    st.markdown(_text(entry[column]))
-        a, b = st.columns(2)
+                    st.markdown(_text(entry[column], marks.get(column)))
+        open_cell, star_cell = st.columns(2)
         star_button(
-            b, corpus_key(ctx.choice.seeds), detail.doc_id, detail.position, key="drill_star"
+            star_cell,
+            corpus_key(ctx.choice.seeds),
+            detail.doc_id,
+            detail.position,
+            key="drill_star",
         )
-        if a.button(
+        if open_cell.button(
             "Open the document", icon=":material/article:", key="drill_open_doc", width="stretch"
         ):
             state.open_doc(detail.doc_id)
@@ -102,6 +118,7 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
                     hide_index=True,
                     key="drill_other_entries",
                     column_config={**ENTRY_COLUMNS, "position": None},
+                    placeholder=PLACEHOLDER,
                 )
         if not detail.other_signals.empty:
             with st.expander(

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import streamlit as st
 
 from seedscope.explore import Explorer
 from seedscope.fmt import fmt_date
 from seedscope.safety import escape_markdown, link_markdown
+from seedscope.search import highlighted_markdown
+from seedscope.search_hits import SearchHits
 
 from . import context, state
+from .table_columns import PLACEHOLDER, WRAPPED_ROW_HEIGHT
 
 TABLE_COLUMNS = [
     "position",
@@ -29,7 +33,7 @@ TABLE_COLUMNS = [
 ]
 
 
-def draw_document(explorer: Explorer, doc_id: str) -> None:
+def draw_document(explorer: Explorer, doc_id: str, search: SearchHits | None = None) -> None:
     document = explorer.document(doc_id)
     if document is None:
         st.warning(
@@ -37,8 +41,13 @@ def draw_document(explorer: Explorer, doc_id: str) -> None:
             icon=":material/help:",
         )
         return
+    marked = search.doc_fields(np.array([int(document["doc_row"])]))[0] if search else {}
     with st.container(key="document_view"):
-        st.header(escape_markdown(str(document["title_text"])), anchor=False)
+        title = marked.get("title")
+        st.header(
+            highlighted_markdown(title) if title else escape_markdown(str(document["title_text"])),
+            anchor=False,
+        )
         facts = [fmt_date(document["page_date"])]
         for column in ("category", "doc_type"):
             if isinstance(document[column], str):
@@ -63,10 +72,14 @@ def draw_document(explorer: Explorer, doc_id: str) -> None:
                 f"**{escape_markdown(str(name))}:** "
                 + " · ".join(escape_markdown(str(v)) for v in group["value"])
             )
-        summary = document["summary"]
+        summary = marked.get("summary") or document["summary"]
         if isinstance(summary, str) and summary:
             st.subheader("Summary", anchor=False)
-            st.markdown(escape_markdown(summary, multiline=True))
+            st.markdown(
+                highlighted_markdown(summary, multiline=True)
+                if "summary" in marked
+                else escape_markdown(summary, multiline=True)
+            )
         entries = explorer.doc_entries(doc_id)
         for section in [s for s in explorer.sections if s in set(entries["section"].astype(str))]:
             rows = entries[entries["section"] == section]
@@ -84,6 +97,8 @@ def draw_document(explorer: Explorer, doc_id: str) -> None:
                 key=f"doc_{section}",
                 on_select="rerun",
                 selection_mode="single-row" if section == "Signals" else [],
+                row_height=WRAPPED_ROW_HEIGHT,
+                placeholder=PLACEHOLDER,
                 column_config={
                     "position": None,
                     "name": st.column_config.TextColumn("Name", width="medium"),
@@ -102,5 +117,8 @@ def draw_document(explorer: Explorer, doc_id: str) -> None:
         if not problems.empty:
             with st.expander(f"Reading problems ({len(problems)})", icon=":material/warning:"):
                 st.dataframe(
-                    problems[["line", "severity", "message"]], hide_index=True, key="doc_problems"
+                    problems[["line", "severity", "message"]],
+                    hide_index=True,
+                    key="doc_problems",
+                    placeholder=PLACEHOLDER,
                 )

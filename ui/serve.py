@@ -16,6 +16,8 @@ What ``make run`` runs. Three things are settled before Streamlit starts:
   ``st.navigation`` has run once, so a shared link opened first after a
   restart would show a "Page not found" dialog before the right page.
 
+It serves ``ui/app.py`` (dashboard.py as an ``st.App``), whose pages tell the
+browser where the server is, so a deep link asks for no missing address.
 Plain ``streamlit run dashboard.py`` works too, without the room server.
 """
 
@@ -37,7 +39,7 @@ from seedscope.workshop.room.address import lan_ip, public_url, room_port
 from ui.facilitator import TOKEN_ENV, TOKEN_PARAM, listens_beyond_this_computer
 
 ROOT = Path(__file__).resolve().parents[1]
-DASHBOARD = ROOT / "dashboard.py"
+APP = ROOT / "ui" / "app.py"
 
 
 def dashboard_address(args: Sequence[str], env: dict[str, str]) -> str:
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     if start_room(env) is not None:
         print(f"  Participants join at {public_url()} (the room server)\n", flush=True)
-    sys.argv = ["streamlit", "run", str(DASHBOARD), *args]
+    sys.argv = ["streamlit", "run", str(APP), *args]
     cli.main()
 
 

@@ -18,19 +18,37 @@ from seedscope.uploads import (
     store_uploads,
 )
 
+from . import state
 from .corpus import CorpusChoice, uploaded_corpora
 
 _REPORT = "_upload_report"
+_PICKER = "corpus_picker"
 
 
 def _use(name: str | None) -> None:
-    st.session_state["_corpus_param"] = name
+    st.session_state[state.CORPUS_KEY] = name
     st.session_state["_refresh"] = True
 
 
+def _picked() -> None:
+    """The picker's callback: open the corpus it names."""
+    _use(st.session_state.get(_PICKER))
+
+
 def draw(choice: CorpusChoice) -> None:
+    """The panel's contents are only sent while it is open: an upload widget is heavy
+    for a browser to load, and most visits never upload."""
     expanded = st.session_state.get(_REPORT) is not None
-    with st.sidebar.expander("Your own corpus", icon=":material/upload_file:", expanded=expanded):
+    panel = st.sidebar.expander(
+        "Your own corpus",
+        icon=":material/upload_file:",
+        expanded=expanded,
+        key="own_corpus",
+        on_change="rerun",
+    )
+    if not panel.open:
+        return
+    with panel:
         st.button(
             "Refresh from disk",
             icon=":material/refresh:",
@@ -42,18 +60,16 @@ def draw(choice: CorpusChoice) -> None:
         )
         names = uploaded_corpora()
         if names:
-            options = [None, *names]
-            current = choice.uploaded if choice.uploaded in names else None
-            picked = st.selectbox(
+            # the picker shows the open corpus (e.g. one just created); only a
+            # person's choice, through the callback, switches to another
+            st.session_state[_PICKER] = choice.uploaded if choice.uploaded in names else None
+            st.selectbox(
                 "Open corpus",
-                options,
-                index=options.index(current),
+                [None, *names],
                 format_func=lambda n: "Default corpus" if n is None else n,
-                key="corpus_picker",
+                key=_PICKER,
+                on_change=_picked,
             )
-            if picked != current:
-                _use(picked)
-                st.rerun()
         files = st.file_uploader(
             "Upload .md / .txt files or a .zip of them",
             type=["md", "markdown", "txt", "zip"],

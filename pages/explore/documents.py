@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from seedscope.fmt import count_label
-from seedscope.tables import documents_table
+from seedscope.tables import documents_table, titles_containing
 from ui import context, sidebar, state
-from ui.columns import DOCUMENT_COLUMNS
 from ui.render import draw_document
-from ui.widgets import downloads
+from ui.table_columns import DOCUMENT_COLUMNS, PLACEHOLDER
+from ui.widgets import downloads, filters_caption
 
 #: The list shows at most this many documents; the downloads hold them all.
 MAX_ROWS = 5_000
@@ -18,14 +18,16 @@ ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
 st.title("Documents")
-st.caption(f"Filters: {ctx.state.describe()}")
-open_doc = state.current().doc
+filters_caption(ctx)
+# read before a document may end the page, so the list's search survives reading one
+title_filter = state.page_param("title", "", key="doc_title_filter")
+open_doc = ctx.state.doc
 
 if open_doc:
     if st.button("Back to the list", icon=":material/arrow_back:", key="doc_back"):
         state.open_doc(None)
         st.rerun()
-    draw_document(explorer, open_doc)
+    draw_document(explorer, open_doc, view.search)
     context.end()
 
 if view.empty:
@@ -33,17 +35,20 @@ if view.empty:
     context.end()
 
 table = documents_table(explorer, view)
-needle = st.text_input(
+st.text_input(
     "Find a document by title",
     key="doc_title_filter",
     placeholder="Words in the title",
     icon=":material/search:",
 )
-if needle:
-    table = table[table["title"].str.contains(needle, case=False, regex=False)]
+table = titles_containing(table, title_filter)
 shown = table.head(MAX_ROWS)
-more = f" (the {len(shown):,} newest are listed)" if len(shown) < len(table) else ""
-st.caption(f"{count_label(len(table), 'document')}{more} · newest first · select one to read it")
+more = f" (the first {len(shown):,} are listed)" if len(shown) < len(table) else ""
+order = "best match first" if view.search is not None else "newest first"
+st.caption(f"{count_label(len(table), 'document')}{more} · {order} · select one to read it")
+columns = ["title", "page_date", "category", "doc_type", "signals", "other_entries", "themes"]
+if view.search is not None:
+    columns = ["title", "matched_in", "match", "page_date", "signals", "other_entries"]
 event = st.dataframe(
     shown,
     hide_index=True,
@@ -52,15 +57,8 @@ event = st.dataframe(
     selection_mode="single-row",
     column_config=DOCUMENT_COLUMNS,
     height=600,
-    column_order=[
-        "title",
-        "page_date",
-        "category",
-        "doc_type",
-        "signals",
-        "other_entries",
-        "themes",
-    ],
+    column_order=columns,
+    placeholder=PLACEHOLDER,
 )
 if event.selection.rows:
     state.open_doc(str(shown.iloc[event.selection.rows[0]]["doc_id"]))

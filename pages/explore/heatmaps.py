@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seedscope.figures import heatmap_figure
-from seedscope.fmt import fmt_relevancy, fmt_share
+from seedscope.figures import heatmap_figure, heatmap_min_width
+from seedscope.fmt import fmt_mean, fmt_share
 from seedscope.heatmap import (
     COL_DIMENSIONS,
     MEASURES,
@@ -13,16 +13,19 @@ from seedscope.heatmap import (
     build_heatmap,
     cell_entries,
     cell_filter_changes,
+    cell_filters,
 )
 from ui import context, sidebar, state
-from ui.columns import ENTRY_COLUMNS
-from ui.widgets import downloads
+from ui.table_columns import ENTRY_COLUMNS, PLACEHOLDER, WRAPPED_ROW_HEIGHT
+from ui.widgets import downloads, filters_caption, plotly_chart
+
+ROWS_SHOWN = ["5", "10", "15", "20", "30", "50"]
 
 ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
 st.title("Heatmaps")
-st.caption(f"Filters: {ctx.state.describe()}")
+filters_caption(ctx)
 if view.empty:
     sidebar.empty_state(ctx.state)
     context.end()
@@ -30,32 +33,32 @@ if view.empty:
 rows = state.page_param("rows", "theme", list(ROW_DIMENSIONS))
 cols = state.page_param("cols", "section", list(COL_DIMENSIONS))
 measure = state.page_param("measure", "mean", list(MEASURES))
-top = int(state.page_param("top", "15", [str(n) for n in (5, 10, 15, 20, 30, 50)]))
+top = int(state.page_param("top", "15", ROWS_SHOWN))
 
-a, b, c, d = st.columns([2, 2, 3, 1])
-a.selectbox("Rows", list(ROW_DIMENSIONS), format_func=ROW_DIMENSIONS.get, key="p_rows")
-b.selectbox("Columns", list(COL_DIMENSIONS), format_func=COL_DIMENSIONS.get, key="p_cols")
-c.segmented_control(
+rows_picker, cols_picker, measure_picker, top_picker = st.columns([2, 2, 3, 1])
+rows_picker.selectbox("Rows", list(ROW_DIMENSIONS), format_func=ROW_DIMENSIONS.get, key="p_rows")
+cols_picker.selectbox("Columns", list(COL_DIMENSIONS), format_func=COL_DIMENSIONS.get, key="p_cols")
+measure_picker.segmented_control(
     "Measure", list(MEASURES), format_func=MEASURES.get, key="p_measure", required=True
 )
-d.selectbox("Rows shown", ["5", "10", "15", "20", "30", "50"], key="p_top")
+top_picker.selectbox("Rows shown", ROWS_SHOWN, key="p_top")
 
 heatmap = build_heatmap(explorer, view, rows, cols, measure, top=top)
 if not heatmap.rows:
     st.info("Nothing to draw: no entries have these dimensions under the current filters.")
     context.end()
 
-event = st.plotly_chart(
+event = plotly_chart(
     heatmap_figure(heatmap),
     key=f"heatmap_{rows}_{cols}",
+    min_width=heatmap_min_width(heatmap),
     on_select="rerun",
     selection_mode="points",
-    config={"displaylogo": False},
 )
 st.caption(
     f"{len(heatmap.rows)} of {heatmap.total_rows:,} {ROW_DIMENSIONS[rows].lower()} values, "
-    "most entries first. Click a cell to list its entries; grey cells have entries but "
-    "no relevancy."
+    "most entries first; each cell shows its value and its number of entries (n). "
+    "Click a cell to list its entries; grey cells have entries but no relevancy."
 )
 
 points = event.selection.points if event and event.selection else []
@@ -64,20 +67,13 @@ if points:
     label = heatmap.row_labels.get(row_key, row_key)
     st.subheader(f"{label} × {col_key}")
     st.caption(
-        f"{int(count):,} entries · mean relevancy {fmt_relevancy(mean)} · "
+        f"{int(count):,} entries · mean relevancy {fmt_mean(mean)} · "
         f"{fmt_share(share)} rated 4 or more"
     )
-    changes = cell_filter_changes(rows, row_key, cols, col_key)
-    if changes and st.button(
+    if cell_filter_changes(rows, row_key, cols, col_key) and st.button(
         "Filter everything to this cell", icon=":material/filter_alt:", key="cell_to_filters"
     ):
-        merged = {}
-        for name, value in changes.items():
-            old = getattr(ctx.state, name)
-            merged[name] = (
-                tuple(dict.fromkeys((*old, *value))) if isinstance(value, tuple) else value
-            )
-        state.request_filters(ctx.state.with_changes(**merged))
+        state.request_filters(cell_filters(ctx.state, rows, row_key, cols, col_key))
     entries = cell_entries(explorer, view, rows, cols, row_key, col_key)
     table = entries[
         [
@@ -87,6 +83,9 @@ if points:
             "relevancy",
             "title_text",
             "page_date",
+            "change",
+            "ten_year",
+            "driving_force",
             "doc_id",
             "position",
         ]
@@ -98,6 +97,9 @@ if points:
         on_select="rerun",
         selection_mode="single-row",
         column_config={**ENTRY_COLUMNS, "doc_id": None, "position": None},
+        column_order=["section", "name", "description", "relevancy", "title_text", "page_date"],
+        row_height=WRAPPED_ROW_HEIGHT,
+        placeholder=PLACEHOLDER,
     )
     if picked.selection.rows:
         entry = table.iloc[picked.selection.rows[0]]
@@ -110,7 +112,7 @@ if points:
     downloads(table, f"heatmap-{rows}-{cols}-{label}-{col_key}", key="cell_dl")
 else:
     downloads(
-        heatmap.values.reset_index(names=ROW_DIMENSIONS[rows]),
+        heatmap.values.rename(index=heatmap.row_labels).reset_index(names=ROW_DIMENSIONS[rows]),
         f"heatmap-{rows}-{cols}-{measure}",
         key="heatmap_dl",
         caption="Download the matrix shown above.",

@@ -2,39 +2,44 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from seedscope.figures import heatmap_figure, timeline_figure
+from seedscope.figures import heatmap_figure, heatmap_min_width, timeline_figure
 from seedscope.fmt import count_label, date_span, year_span
 from seedscope.heatmap import MEASURES, build_heatmap
-from seedscope.tables import signals_per_month, signals_table
+from seedscope.tables import headline, signals_per_month, signals_table
 from ui import context, sidebar, state
-from ui.columns import SIGNAL_COLUMNS
-from ui.widgets import downloads
+from ui.widgets import (
+    downloads,
+    filters_caption,
+    no_signals_note,
+    plotly_chart,
+    signal_links,
+)
 
 ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
 st.title("Overview")
-st.caption(f"Filters: {ctx.state.describe()}")
+filters_caption(ctx)
 if view.empty:
     sidebar.empty_state(ctx.state)
     context.end()
 
 signals = view.signals
-first, last = view.documents["page_date"].min(), view.documents["page_date"].max()
-themes = view.tags.loc[view.tags["list"] == "Themes", "value_norm"].nunique()
-cols = st.columns(5)
-cols[0].metric("Documents", f"{len(view.documents):,}")
-cols[1].metric("Signals", f"{len(signals):,}")
-cols[2].metric(
+figures = headline(explorer, view)
+documents, signal_count, others, span, theme_count = st.columns(5)
+documents.metric("Documents", f"{figures.documents:,}")
+signal_count.metric("Signals", f"{figures.signals:,}")
+others.metric(
     "Other entries",
-    f"{len(view.entries) - len(signals):,}",
+    f"{figures.other_entries:,}",
     help="Concerns, behaviors, technologies and issues",
 )
-cols[3].metric("Date span", year_span(first, last), help=date_span(first, last))
-cols[4].metric("Themes", f"{themes:,}")
+span.metric(
+    "Date span", year_span(figures.first, figures.last), help=date_span(figures.first, figures.last)
+)
+theme_count.metric("Themes", f"{figures.themes:,}")
 
 st.subheader("Relevancy by theme and section")
 measure = state.page_param("measure", "mean", list(MEASURES), key="overview_measure")
@@ -48,10 +53,13 @@ st.segmented_control(
 )
 heatmap = build_heatmap(explorer, view, "theme", "section", measure, top=12)
 if heatmap.rows:
-    st.plotly_chart(heatmap_figure(heatmap), key="overview_heatmap", config={"displaylogo": False})
+    plotly_chart(
+        heatmap_figure(heatmap), key="overview_heatmap", min_width=heatmap_min_width(heatmap)
+    )
     st.caption(
-        f"Top {len(heatmap.rows)} of {heatmap.total_rows:,} themes by number of entries. "
-        "Hover a cell for its counts; the Heatmaps page lets you click cells and change the axes."
+        f"Top {len(heatmap.rows)} of {heatmap.total_rows:,} themes by number of entries; "
+        "each cell shows its value and its number of entries (n). The Heatmaps page lets "
+        "you click cells and change the axes."
     )
 else:
     st.info("No theme has entries under these filters.")
@@ -59,38 +67,27 @@ else:
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Signals per month")
-    per_month = signals_per_month(explorer, view)
-    # A few digests carry page dates in the future (kept, with a warning in
-    # Data health); drawing them would stretch the axis to an empty decade.
-    this_month = pd.Timestamp.today().strftime("%Y-%m")
-    future = per_month[per_month["month"] > this_month]
-    per_month = per_month[per_month["month"] <= this_month]
-    if per_month.empty:
-        st.info("None of these documents has a page date.")
-    else:
+    timeline = signals_per_month(explorer, view)
+    if not timeline.months.empty:
         st.plotly_chart(
-            timeline_figure(per_month), key="overview_timeline", config={"displaylogo": False}
+            timeline_figure(timeline.months),
+            key="overview_timeline",
+            config={"displaylogo": False},
         )
-    if int(future["signals"].sum()):
+    elif signals.empty:
+        no_signals_note(ctx)
+    else:
+        st.info("None of these signals comes from a dated document.")
+    if timeline.future_signals:
         st.caption(
-            f"Not drawn: {count_label(int(future['signals'].sum()), 'signal')} from "
+            f"Not drawn: {count_label(timeline.future_signals, 'signal')} from "
             "documents dated in the future (see Data health)."
         )
 with right:
     st.subheader("Most relevant signals")
-    top = signals_table(explorer, view).head(10)
-    event = st.dataframe(
-        top,
-        key="overview_top_signals",
-        hide_index=True,
-        on_select="rerun",
-        selection_mode="single-row",
-        column_order=["name", "relevancy", "title", "page_date"],
-        column_config=SIGNAL_COLUMNS,
-    )
-    if event.selection.rows:
-        row = top.iloc[event.selection.rows[0]]
-        state.open_signal(f"{row['doc_id']}:{row['position']}")
-        context.go("signals")
-    st.caption("Select a row to open the signal.")
-    downloads(top, "top-signals", key="overview_dl")
+    if signals.empty:
+        no_signals_note(ctx)
+    else:
+        top = signals_table(explorer, view).head(10)
+        signal_links(ctx, top, key="overview_top_signals")
+        downloads(top, "top-signals", key="overview_dl")

@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from seedscope.drilldown import signal_detail
 from seedscope.figures import sankey_figure
-from seedscope.fmt import count_label
-from seedscope.outcomes import outcomes_by_theme, sankey_links
+from seedscope.fmt import count_label, top_of_label
+from seedscope.outcomes import outcomes_by_theme, sankey_flows
 from seedscope.tables import signals_table
 from ui import context, sidebar, state
-from ui.columns import SIGNAL_COLUMNS
 from ui.drilldown import draw_drilldown
-from ui.widgets import downloads
+from ui.table_columns import PLACEHOLDER, SIGNAL_COLUMNS, WRAPPED_ROW_HEIGHT
+from ui.widgets import downloads, filters_caption, no_signals_note
 
 #: The table shows at most this many signals (most relevant first); the
 #: downloads always hold every filtered signal.
 MAX_ROWS = 5_000
+#: Signals flowing through the Sankey (the most relevant).
+FLOW_SIGNALS = 30
 
 ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
 st.title("Signals")
-st.caption(f"Filters: {ctx.state.describe()}")
-if view.empty or view.signals.empty:
+filters_caption(ctx)
+if view.empty:
     sidebar.empty_state(ctx.state)
+    context.end()
+if view.signals.empty:
+    no_signals_note(ctx)
     context.end()
 
 table = signals_table(explorer, view)
-tab = state.page_param("tab", "signals", ["signals", "outcomes"])
+searching = view.search is not None
+state.page_param("tab", "signals", ["signals", "outcomes"])
 choice = st.segmented_control(
     "View",
     ["signals", "outcomes"],
@@ -40,12 +45,27 @@ choice = st.segmented_control(
 )
 
 if choice == "signals":
-    left, right = st.columns([6, 5], gap="large")
-    with left:
+    ref = ctx.state.signal
+    detail = signal_detail(explorer, ref.doc_id, ref.position) if ref else None
+    if ref is not None and detail is None:
+        st.warning(f"Signal {ref} is not in this corpus.", icon=":material/help:")
+    # the table takes the whole width until a signal is open beside it
+    if detail is None:
+        table_area, detail_area = st.container(), None
+        columns = ["name", "relevancy", "title", "page_date", "description", "ten_year"]
+    else:
+        table_area, detail_area = st.columns([5, 6], gap="large")
+        columns = ["name", "relevancy", "title", "page_date"]
+    if searching:  # where the words were found, in context
+        columns = ["name", "match", "relevancy"] + (
+            ["title", "page_date"] if detail is None else []
+        )
+    with table_area:
         shown = table.head(MAX_ROWS)
-        more = f" (the {len(shown):,} most relevant are listed)" if len(shown) < len(table) else ""
+        order = "best match first" if searching else "most relevant first"
+        more = f" (the first {len(shown):,} are listed)" if len(shown) < len(table) else ""
         st.caption(
-            f"{count_label(len(table), 'signal')}{more} · most relevant first · "
+            f"{count_label(len(table), 'signal')}{more} · {order} · "
             "click a column to sort, select a row to open it"
         )
         event = st.dataframe(
@@ -55,8 +75,10 @@ if choice == "signals":
             on_select="rerun",
             selection_mode="single-row",
             column_config=SIGNAL_COLUMNS,
-            height=min(560, 3 + 35 * (len(shown) + 1)),  # header + rows, no empty grid
-            column_order=["name", "relevancy", "title", "page_date", "themes"],
+            column_order=columns,
+            row_height=WRAPPED_ROW_HEIGHT,
+            height=min(600, 3 + 35 + WRAPPED_ROW_HEIGHT * len(shown)),  # no empty grid
+            placeholder=PLACEHOLDER,
         )
         # Only a *new* row selection opens a signal: the table keeps its
         # selection while related signals are opened from the drill-down.
@@ -68,19 +90,15 @@ if choice == "signals":
             st.session_state["_signals_table_pick"] = picked
             if picked:
                 state.open_signal(picked)
+                st.rerun()
         downloads(table, "signals", key="signals_dl")
-    with right:
-        ref = state.current().signal
-        detail = signal_detail(explorer, ref.doc_id, ref.position) if ref else None
         if detail is None:
-            if ref is not None:
-                st.warning(f"Signal {ref} is not in this corpus.", icon=":material/help:")
-            st.info(
-                "Select a signal in the table to see today → change → in 10 years → "
-                "driving force, its document and related signals.",
-                icon=":material/touch_app:",
+            st.caption(
+                "Select a signal for today → change → in 10 years → driving force, "
+                "its document and related signals. The downloads hold every column."
             )
-        else:
+    if detail is not None and detail_area is not None:
+        with detail_area:
             draw_drilldown(ctx, detail)
 else:
     outcomes = outcomes_by_theme(explorer, view)
@@ -88,14 +106,19 @@ else:
         st.info("None of these signals has a 10-year outcome.")
     else:
         st.caption(
-            "The 10-year outcomes of the filtered signals, grouped by their documents' themes."
+            "The 10-year outcomes of the filtered signals, grouped by their documents' themes "
+            "(the most relevant first)."
         )
-        for theme, group in outcomes.groupby("theme", sort=False):
-            with st.expander(f"{theme} · {count_label(len(group), 'signal')}"):
+        for theme_id, group in outcomes.groupby("theme_id", sort=False):
+            total = int(group["theme_signals"].iloc[0])
+            heading = f"{group['theme'].iloc[0]} · {top_of_label(len(group), total, 'signal')}"
+            with st.expander(heading):
                 st.dataframe(
                     group[["name", "ten_year", "relevancy", "title"]],
                     hide_index=True,
-                    key=f"outcomes_{theme}",
+                    key=f"outcomes_{theme_id}",
+                    row_height=WRAPPED_ROW_HEIGHT,
+                    placeholder=PLACEHOLDER,
                     column_config={
                         "name": st.column_config.TextColumn("Signal", width="medium"),
                         "ten_year": st.column_config.TextColumn("In 10 years", width="large"),
@@ -105,16 +128,18 @@ else:
                 )
         downloads(outcomes, "outcomes", key="outcomes_dl")
     st.subheader("Driving force → signal → 10-year outcome")
-    limit = 25
-    signals = view.signals
-    links = sankey_links(signals, limit=limit)
-    if links.empty:
+    flows = sankey_flows(view.signals, limit=FLOW_SIGNALS)
+    if flows.links.empty:
         st.info("No signal here has both a driving force and a 10-year outcome.")
     else:
-        shown = min(limit, len(signals))
         st.caption(
-            f"The {shown} most relevant of {count_label(len(signals), 'signal')}; "
-            "narrow the filters to choose which ones flow."
+            f"The {top_of_label(flows.shown, flows.total, 'signal')} with a driving force and "
+            "an outcome, by relevancy. Driving forces and outcomes that share a word are "
+            "grouped (hover a node for its texts); narrow the filters to choose which flow."
         )
-        st.plotly_chart(sankey_figure(links), key="outcomes_sankey", config={"displaylogo": False})
-        downloads(pd.DataFrame(links), "sankey-links", key="sankey_dl")
+        st.plotly_chart(
+            sankey_figure(flows.links, flows.members),
+            key="outcomes_sankey",
+            config={"displaylogo": False},
+        )
+        downloads(flows.table(), "driving-forces-signals-outcomes", key="sankey_dl")

@@ -21,7 +21,6 @@ from tests.browser.conftest import (
     DEFAULT_TIMEOUT_MS,
     RUN_COUNTER_JS,
     Server,
-    rerun,
     screenshot,
     wait_for_app,
 )
@@ -35,10 +34,6 @@ SIGNAL_NAME = "Female Radicalisation"
 SIGNAL_TEN_YEAR = "female involvement in far-right movements could become more commonplace"
 #: A signal with related signals in other documents (judged so in tests/fixtures/related).
 RELATED_SIGNAL = "affe5112e508a38d53dff8a0642f1eeb:1"
-
-#: Where the first data row of a glide data grid sits, from the grid's top-left corner:
-#: the row-marker (checkbox) column at the left, one header row above.
-FIRST_ROW = {"x": 15, "y": 52}
 
 PAGES = [
     ("overview", "/", "Overview"),
@@ -108,23 +103,64 @@ def expect_url(page: Page, pattern: str, timeout: float = 10_000) -> str:
     return location(page)
 
 
-def select_first_row(page: Page, grid: Locator, opened: Locator) -> None:
-    """Tick the first data row's checkbox in a glide data grid until ``opened`` shows.
+def settled(page: Page, url_pattern: str) -> str:
+    """Wait until the address bar matches and the run that wrote it has finished.
 
-    The grid sometimes drops the very first click after it is drawn (no selection, no
-    rerun; about one time in four here), so a click that changed nothing is repeated once.
+    The URL is written at the end of every run that changes a filter, so it is
+    the synchronisation point for filter changes (a fast run can come and go
+    between two frames, leaving no "running" state for a run counter to see).
     """
-    box = grid.bounding_box()
-    assert box is not None, "the data grid is not on screen"
-    for attempt in range(2):
-        page.mouse.click(box["x"] + FIRST_ROW["x"], box["y"] + FIRST_ROW["y"])
-        try:
-            expect(opened).to_be_visible(timeout=5_000)
-            break
-        except AssertionError:
-            if attempt:
-                raise
+    url = expect_url(page, url_pattern)
     wait_for_app(page)
+    return url
+
+
+def select_first_row(page: Page, grid: Locator) -> None:
+    """Select a data grid's first row the way a keyboard user does.
+
+    Focusing the grid's canvas puts the cursor on its first cell; Shift+Space
+    selects that cell's row (glide data grid's own shortcut), which reruns the app.
+    """
+    grid.locator('[data-testid="data-grid-canvas"]').focus()
+    page.keyboard.press("Shift+Space")
+
+
+def pick_theme(page: Page, typed: str) -> str:
+    """Type into Themes and press Enter, as an analyst does; the chosen tag's text."""
+    box = page.locator(".st-key-f_theme [role='combobox']")
+    box.click()
+    box.press_sequentially(typed)
+    # the list has filtered to what was typed (best match first) before Enter picks
+    options = page.get_by_role("option")
+    expect(options.first).to_have_text(re.compile(rf"^{re.escape(typed)} \(\d+\)$", re.I))
+    expect(page.get_by_role("option", name=re.compile(r"^Select"))).to_have_count(0)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(theme_tags(page)).to_have_count(1)
+    settled(page, rf"[?&]theme={re.escape(typed.casefold())}(&|$)")
+    return theme_tags(page).inner_text()
+
+
+def type_date(page: Page, key: str, day: str) -> None:
+    """Type a date into a sidebar date field and press Enter (which applies it).
+
+    The fields live in the Dates panel, which is opened first when it is closed.
+    """
+    year = page.locator(f".st-key-{key} [role='spinbutton'][data-type='year']")
+    if not year.count():
+        page.locator(".st-key-dates_box summary").click()
+        expect(year).to_be_visible()
+    year.click()
+    page.keyboard.type(day.replace("-", ""))
+    page.keyboard.press("Enter")
+    settled(page, rf"[?&]{'from' if key == 'f_from' else 'to'}={day}(&|$)")
+
+
+def raise_min_relevancy(page: Page, to: str = "1.5") -> None:
+    """One step up on the relevancy slider, with the keyboard."""
+    min_relevancy(page).focus()
+    page.keyboard.press("ArrowRight")
+    settled(page, rf"[?&]min_relevancy={re.escape(to)}(&|$)")
 
 
 def drilldown_name(page: Page) -> Locator:
@@ -160,52 +196,121 @@ def fresh_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
 
 
 @pytest.mark.parametrize(("name", "path", "heading"), PAGES, ids=[p[0] for p in PAGES])
-def test_every_page_opens(
+def test_every_page_opens_from_a_deep_link_without_errors(
     corpus_server: Server, page: Page, name: str, path: str, heading: str
 ) -> None:
-    open_app(page, corpus_server.url + path)
+    failures: list[str] = []
+    page.on("console", lambda m: failures.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    open_app(page, f"{corpus_server.url}{path}?theme=ai&min_relevancy=3")
     expect(title(page)).to_have_text(heading)
     expect(title(page)).to_be_visible()
+    assert "Seedscope" in page.title()
     assert_no_errors(page)
+    # Streamlit guesses its server from the address: no /signals/_stcore/... 404s
+    assert failures == [], failures
     screenshot(page, f"explorer-{name}")
 
 
 # -- 2. a sidebar filter changes the overview ---------------------------------
 
 
-def test_theme_filter_changes_overview(corpus_server: Server, page: Page) -> None:
+def test_a_theme_changes_the_overview_and_back_undoes_each_change(
+    corpus_server: Server, page: Page
+) -> None:
     open_app(page, corpus_server.url)
     documents = metric_value(page, "Documents")
     chart = page.locator(".st-key-overview_heatmap")
-    expect(chart.locator("path.point").first).to_be_attached()
-    before_docs = documents.inner_text()
-    before_rows = y_labels(chart)
-    assert before_rows, "the overview heatmap has no row labels"
+    expect(chart.locator(".heatmaplayer image").first).to_be_attached()
+    expect(documents).to_have_text("177")
     expect(theme_tags(page)).to_have_count(0)
 
-    box = page.locator(".st-key-f_theme [role='combobox']")
-    box.click()
-    box.press_sequentially("ai")
-    option = page.get_by_role("option", name=re.compile(r"^ai \(\d[\d,]*\)$"))
-    expect(option).to_have_count(1)
-    option_label = option.inner_text()
-    with rerun(page):
-        option.click()
-    page.keyboard.press("Escape")
-
-    expect(theme_tags(page)).to_have_text([option_label])
-    expect_url(page, r"[?&]theme=ai(&|$)")
+    # typing "ai" and pressing Enter picks the highlighted theme, never "Select N matches"
+    tag = pick_theme(page, "ai")
+    assert re.fullmatch(r"AI \((\d[\d,]*)\)", tag), tag
     # the option promised this many documents; the headline metric shows exactly them
-    promised = re.search(r"\((\d[\d,]*)\)", option_label).group(1)  # type: ignore[union-attr]
+    promised = re.search(r"\((\d[\d,]*)\)", tag).group(1)  # type: ignore[union-attr]
     expect(documents).to_have_text(promised)
-    assert promised != before_docs
-    expect(page.get_by_text("Filters: themes: ai")).to_be_visible()
+    expect(page.get_by_text("Filters: themes: AI")).to_be_visible()
+    expect(chart.locator(".ytick text", has_text=re.compile(r"^AI$"))).to_have_count(1)
 
-    after_rows = y_labels(chart)
-    assert after_rows != before_rows, "the heatmap rows did not change with the filter"
-    assert "ai" in after_rows
-    assert chart.locator("path.point").count() > 0
+    raise_min_relevancy(page)
+    expect_url(page, r"/\?theme=ai&min_relevancy=1.5$")
+    page.locator(".st-key-page_links").get_by_role("link", name="Heatmaps").click()
+    expect(title(page)).to_have_text("Heatmaps")
+    settled(page, r"/heatmaps\?theme=ai&min_relevancy=1.5$")
+
+    # each Back is one step: the page, then the relevancy, then the theme
+    page.go_back()
+    expect(title(page)).to_have_text("Overview")
+    settled(page, r"/\?theme=ai&min_relevancy=1.5$")
+    expect(theme_tags(page)).to_have_count(1)
+    expect(min_relevancy(page)).to_have_value("1.5")
+    page.go_back()
+    settled(page, r"/\?theme=ai$")
+    expect(min_relevancy(page)).to_have_value("1")
+    expect(documents).to_have_text(promised)
+    page.go_back()
+    settled(page, r"/$")
+    expect(theme_tags(page)).to_have_count(0)
+    expect(documents).to_have_text("177")
+    # and Forward redoes
+    page.go_forward()
+    settled(page, r"/\?theme=ai$")
+    expect(theme_tags(page)).to_have_text([tag])
     assert_no_errors(page)
+
+
+def test_a_theme_survives_changes_to_two_other_filters_in_either_order(
+    corpus_server: Server, page: Page
+) -> None:
+    """The option's label ("AI (8)") counts documents under the other filters; after
+    they change, the value must still be the theme, not the old label."""
+    open_app(page, corpus_server.url + "/signals")
+    pick_theme(page, "ai")
+    date = lambda: type_date(page, "f_from", "2025-01-01")  # noqa: E731
+    relevancy = lambda: raise_min_relevancy(page)  # noqa: E731
+    for order in ((date, relevancy), (relevancy, date)):
+        for step in order:
+            step()
+            expect_url(page, r"[?&]theme=ai(&|$)")
+        url = expect_url(page, r"from=2025-01-01")
+        assert "min_relevancy=1.5" in url and "%28" not in url, url
+        expect(theme_tags(page)).to_have_text([re.compile(r"^AI \(\d+\)$")])
+        expect(
+            page.get_by_text(re.compile(r"^\d[\d,]* signals? · most relevant first"))
+        ).to_be_visible()
+        expect(page.get_by_text("No documents match")).to_have_count(0)
+        assert_no_errors(page)
+        # undo both changes, then the other order
+        page.go_back()
+        page.go_back()
+        settled(page, r"/signals\?theme=ai$")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["390x844"])
+def test_on_a_phone_the_sidebar_starts_closed_and_a_wide_heatmap_scrolls(
+    corpus_server: Server, page: Page
+) -> None:
+    open_app(page, corpus_server.url + "/heatmaps?cols=quarter")
+    expect(page.locator('[data-testid="stSidebar"]')).to_have_attribute("data-collapsed", "true")
+    chart = page.locator(".st-key-heatmap_theme_quarter .js-plotly-plot")
+    expect(chart.locator(".heatmaplayer image").first).to_be_attached()
+    # the grid keeps room for the numbers in its cells and scrolls sideways instead
+    cell_width = chart.evaluate(
+        "(el) => el._fullLayout.xaxis._length / el._fullLayout.xaxis._categories.length"
+    )
+    assert cell_width >= 40, cell_width
+    box = page.locator(".st-key-heatmap_theme_quarter_box")
+    scroll_width, width = box.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+    assert width <= PHONE["width"] < scroll_width
+    assert_no_errors(page)
+    screenshot(page, "explorer-heatmap-phone")
 
 
 # -- 3. a heatmap cell lists its entries --------------------------------------
@@ -228,11 +333,11 @@ def test_heatmap_cell_lists_entries(corpus_server: Server, page: Page) -> None:
     expect(page.locator('[data-testid="stMain"] h3')).to_have_count(0)
 
     cell = cells.nth(1)
-    row_key, col_key, count = cell.evaluate(CELL_DATA_JS)[:3]
-    with rerun(page):
-        cell.click(force=True)
+    _row_key, col_key, count, _mean, _share, label = cell.evaluate(CELL_DATA_JS)
+    cell.click(force=True)
 
-    expect(page.locator('[data-testid="stMain"] h3')).to_have_text(f"{row_key} × {col_key}")
+    expect(page.locator('[data-testid="stMain"] h3')).to_have_text(f"{label} × {col_key}")
+    wait_for_app(page)
     expect(page.get_by_text(f"{int(count):,} entries · mean relevancy")).to_be_visible()
     entries = page.locator(".st-key-cell_entries")
     expect(entries).to_be_visible()
@@ -268,11 +373,10 @@ def test_signal_drilldown_and_related(corpus_server: Server, page: Page) -> None
     ref = re.search(r"st-key-rel_(\w+_\d+)", related.first.get_attribute("class") or "")
     assert target and ref
     doc_id, position = ref.group(1).rsplit("_", 1)
-    with rerun(page):
-        button.click()
+    button.click()
 
     expect(drilldown_name(page)).to_have_text(target)
-    expect_url(page, rf"[?&]signal={doc_id}(:|%3A){position}(&|$)")
+    settled(page, rf"[?&]signal={doc_id}(:|%3A){position}(&|$)")
     assert_no_errors(page)
     screenshot(page, "explorer-drilldown")
 
@@ -285,7 +389,8 @@ def test_shared_link_reopens_same_view(corpus_server: Server, page: Page, fresh_
     expect(theme_tags(page)).to_have_count(1)
     expect(drilldown_name(page)).to_have_count(0)
     grid = page.locator('.st-key-signals_table [data-testid="stDataFrame"]')
-    select_first_row(page, grid, drilldown_name(page))
+    select_first_row(page, grid)
+    expect(drilldown_name(page)).to_be_visible()
     # what a person copies from the address bar (page.url can lag: see location())
     shared = expect_url(page, r"[?&]signal=\w+(:|%3A)\d+(&|$)")
     assert "theme=ai" in shared and "min_relevancy=4" in shared, shared
@@ -308,7 +413,7 @@ def test_shared_link_reopens_same_view(corpus_server: Server, page: Page, fresh_
 
     # the same filters carry over to the Overview in both browsers: same Documents metric
     for each in (page, other):
-        each.locator('[data-testid="stSidebarNav"] a[href$="/"]').click()
+        each.locator(".st-key-page_links").get_by_role("link", name="Overview").click()
         expect(title(each)).to_have_text("Overview")
         wait_for_app(each)
         assert_no_errors(each)
@@ -415,9 +520,9 @@ def test_documents_dropped_into_the_folder_show_on_the_next_click(
     for path in documents[6:9]:  # a colleague drops three more digests in
         shutil.copy(path, seeds / path.name)
     (seeds / documents[0].name).unlink()  # and retires one
-    with rerun(page):
-        page.get_by_role("link", name="Heatmaps").click()
-    with rerun(page):
-        page.get_by_role("link", name="Overview").click()
+    page.get_by_role("link", name="Heatmaps").click()
+    expect(title(page)).to_have_text("Heatmaps")
+    page.get_by_role("link", name="Overview").click()
+    expect(title(page)).to_have_text("Overview")
     expect(metric_value(page, "Documents")).to_have_text("8")
     assert_no_errors(page)

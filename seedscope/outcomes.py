@@ -225,10 +225,11 @@ def wording_groups(texts: list[str]) -> list[str]:
     for key, stem in group.items():
         if stem is not None and sizes[stem] < 2:
             sizes[stem] -= 1
-            group[key] = best([s for s in stems[key] if sizes[s] >= 1], sizes)
-            if group[key] is not None:
-                sizes[group[key]] += 1
-    members = Counter()
+            joined = best([s for s in stems[key] if sizes[s] >= 1], sizes)
+            group[key] = joined
+            if joined is not None:
+                sizes[joined] += 1
+    members: Counter[str] = Counter()
     for key, stem in group.items():
         if stem is not None:
             members[stem] += weight[key]

@@ -167,11 +167,11 @@ def parse_query(text: str) -> Query:
     required: list[list[Term]] = []
     excluded: list[Term] = []
     join_next = False
-    for kind, term, negated in items:
-        if kind == "or":
+    for kind, item, negated in items:
+        if kind == "or" or item is None:
             join_next = bool(required)
             continue
-        assert term is not None
+        term = item
         if negated:
             excluded.append(term)
             join_next = False

@@ -49,8 +49,10 @@ class RowMap:
             if indexed is not None and indexed[1] == 1 + per_doc[row]:
                 first[row] = indexed[0]
         self.doc_rowid = first
-        starts = (
-            np.flatnonzero(np.r_[True, entry_docs[1:] != entry_docs[:-1]]) if len(order) else []
+        starts: np.ndarray = (
+            np.flatnonzero(np.r_[True, entry_docs[1:] != entry_docs[:-1]])
+            if len(order)
+            else np.zeros(0, dtype=np.int64)
         )
         within = np.arange(len(order)) - np.repeat(
             np.asarray(starts, dtype=np.int64), np.diff(np.r_[starts, len(order)]).astype(np.int64)

@@ -176,7 +176,8 @@ def brief(args: argparse.Namespace) -> str:
     shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(size // 1000, 1)} kB"
     return (
         f"wrote {out} ({shown}): {len(view.documents):,} "
-        f"documents, {len(view.signals):,} signals, {state.describe()} — {seconds:.1f}s"
+        f"documents, {len(view.signals):,} signals, "
+        f"{state.describe(explorer.label_of(state))} — {seconds:.1f}s"
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
@@ -22,8 +22,10 @@ import numpy as np
 import pandas as pd
 
 from loaders import Corpus
+from loaders.concepts.vocabulary import VocabConcept
 
-from .facets import FACET_LISTS, Facet, build_facet
+from .concepts import ConceptIndex
+from .facets import FACET_LISTS, Facet, build_facet, rolled_up
 from .filters import FilterState
 from .search import QueryError, SearchIndex, SyncReport, parse_query
 from .search_hits import RowMap, SearchHits
@@ -62,7 +64,12 @@ class View:
 class Explorer:
     """A loaded corpus, indexed for filtering and searching; thread-safe."""
 
-    def __init__(self, corpus: Corpus, search_index: SearchIndex | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        search_index: SearchIndex | None = None,
+        definitions: Mapping[str, VocabConcept] | None = None,
+    ) -> None:
         self.corpus = corpus
         documents = corpus.documents.reset_index(drop=True).copy()
         documents["doc_row"] = np.arange(len(documents))
@@ -78,14 +85,21 @@ class Explorer:
         entries = corpus.entries.copy()
         entries["doc_row"] = self._rows(entries["doc_id"])
         entries = entries[entries["doc_row"] >= 0].reset_index(drop=True)
-        self.entries = entries
+        self.entries = _with_clusters(entries, corpus.signal_clusters, documents)
         tags = corpus.tags.copy()
         tags["doc_row"] = self._rows(tags["doc_id"])
         self.tags = tags[tags["doc_row"] >= 0].reset_index(drop=True)
         self.problems = corpus.problems
 
+        #: The corpus's concepts (None for a cache built without its derived tables).
+        self.concepts: ConceptIndex | None = (
+            ConceptIndex(corpus.concepts, self.tags, definitions)
+            if not corpus.concepts.empty
+            else None
+        )
         self.facets: dict[str, Facet] = {
-            field: build_facet(self.tags, name) for field, name in FACET_LISTS.items()
+            field: build_facet(self.tags, name, self.concepts)
+            for field, name in FACET_LISTS.items()
         }
         self._search_index = search_index
         self._row_map: RowMap | None = None
@@ -120,20 +134,78 @@ class Explorer:
         dates = self.documents["page_date"].dropna()
         return (dates.min(), dates.max()) if len(dates) else (None, None)
 
-    def facet_label(self, field: str, value: str) -> str:
+    @cached_property
+    def spelling_facets(self) -> dict[str, Facet]:
+        """Themes and keywords as written, one value per spelling (the "raw" view)."""
+        if self.concepts is None:
+            return self.facets
+        return {field: build_facet(self.tags, name) for field, name in FACET_LISTS.items()}
+
+    def facet(self, field: str, state: FilterState | None = None, rollup: bool = False) -> Facet:
+        """The facet ``state`` looks through: concepts (rolled up to the broadest
+        ones when asked) or, in the raw view, spellings."""
+        if state is not None and state.raw:
+            return self.spelling_facets[field]
+        if rollup and self.concepts is not None:
+            concepts = self.concepts
+            return self.memo(
+                f"facet.rollup.{field}", lambda: rolled_up(self.facets[field], concepts)
+            )
+        return self.facets[field]
+
+    def facet_label(self, field: str, value: str, state: FilterState | None = None) -> str:
         """What people read for a filter value (a theme's label; a category as is)."""
-        facet = self.facets.get(field)
-        return facet.label(value) if facet is not None else str(value)
+        if field not in FACET_LISTS:
+            return str(value)
+        return self.facet(field, state).label(value)
+
+    def label_of(self, state: FilterState) -> Callable[[str, str], str]:
+        """``label(field, value)`` for :meth:`FilterState.describe` in this state."""
+        return lambda field, value: self.facet_label(field, value, state)
+
+    def seen_as(self, state: FilterState, raw: bool) -> FilterState:
+        """``state`` switched to the raw view (``raw``) or back to concepts, its theme
+        and keyword filters carried over: a concept becomes every spelling of it, a
+        spelling the concept it belongs to."""
+        if raw == state.raw:
+            return state
+        changes: dict[str, object] = {"raw": raw}
+        concepts = self.concepts
+        if concepts is not None:
+            for field, list_name in FACET_LISTS.items():
+                values = getattr(state, field)
+                if raw:
+                    spelled = [
+                        v for c in values for v in concepts.values.get(c, {}).get(list_name, ())
+                    ]
+                    changes[field] = tuple(dict.fromkeys(spelled or values))
+                else:
+                    changes[field] = tuple(
+                        dict.fromkeys(concepts.by_value.get((list_name, v), v) for v in values)
+                    )
+        return state.with_changes(**changes)
 
     def resolve(self, state: FilterState) -> FilterState:
-        """``state`` with theme and keyword values as ids (old links carry spellings)."""
-        changes = {
-            field: self.facets[field].resolve(getattr(state, field))
-            for field in FACET_LISTS
-            if getattr(state, field)
-        }
-        changed = {k: v for k, v in changes.items() if v != getattr(state, k)}
-        return state.with_changes(**changed) if changed else state
+        """``state`` with theme and keyword values as ids: links made before concepts
+        carry raw spellings (``theme=ai``), which open the same documents as the
+        concept they belong to; a spelling no rule knows is kept and matches nothing."""
+        changes: dict[str, object] = {}
+        for field in FACET_LISTS:
+            values = getattr(state, field)
+            if not values:
+                continue
+            resolved = self.facet(field, state).resolve(values)
+            if self.concepts is not None and not state.raw:
+                ids = self.facets[field].ids
+                resolved = tuple(
+                    dict.fromkeys(
+                        value if value in ids else (self.concepts.resolve(value) or value)
+                        for value in resolved
+                    )
+                )
+            if resolved != values:
+                changes[field] = resolved
+        return state.with_changes(**changes) if changes else state
 
     # -- searching --------------------------------------------------------------
 
@@ -168,8 +240,9 @@ class Explorer:
     def _doc_masks(self, state: FilterState) -> dict[str, np.ndarray | None]:
         docs = self.documents
         size = len(docs)
+        narrower = state.narrower and not state.raw
         masks: dict[str, np.ndarray | None] = {
-            field: self.facets[field].mask(getattr(state, field), size)
+            field: self.facet(field, state).mask(getattr(state, field), size, narrower)
             if getattr(state, field)
             else None
             for field in FACET_LISTS
@@ -219,7 +292,9 @@ class Explorer:
             entry_mask &= entries["section"].isin(state.sections).to_numpy()
         if state.min_relevancy:
             entry_mask &= (entries["relevancy"] >= state.min_relevancy).to_numpy()
-        if state.sections or state.min_relevancy:
+        if state.seen:
+            entry_mask &= (entries["seen_in"] >= state.seen).to_numpy()
+        if state.sections or state.min_relevancy or state.seen:
             masks["entries"] = self._any_per_doc(entry_mask)
         hits, problem = None, None
         if state.q:
@@ -236,10 +311,14 @@ class Explorer:
         entry_mask &= doc_mask[entries["doc_row"].to_numpy()]
 
         facets: dict[str, pd.Series] = {}
-        for field, facet in self.facets.items():
+        narrower = state.narrower and not state.raw
+        for field in FACET_LISTS:
+            facet = self.facet(field, state)
             allowed = self._combine(masks, size, skip=field)
-            codes = facet.codes[allowed[facet.doc_rows]] if len(facet.doc_rows) else facet.codes
-            counts = np.bincount(codes, minlength=len(facet.ids))
+            # with narrower concepts on, a concept counts the documents of those below it
+            rows, codes = facet.with_broader if narrower else (facet.doc_rows, facet.codes)
+            kept = codes[allowed[rows]] if len(rows) else codes
+            counts = np.bincount(kept, minlength=len(facet.ids))
             series = pd.Series(counts, index=facet.ids, dtype=np.int64)
             facets[field] = series[series > 0].sort_values(ascending=False, kind="stable")
         for field, column in (("categories", "category"), ("types", "doc_type")):
@@ -288,3 +367,43 @@ class Explorer:
         if row is None:
             return self.entries.iloc[0:0]
         return self.entries[self.entries["doc_row"] == row].sort_values(["section", "position"])
+
+
+def _with_clusters(
+    entries: pd.DataFrame, clusters: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """``entries`` with, for each signal, its ``cluster``, ``seen_in`` (documents reporting
+    it) and ``first_seen`` (the earliest page date among them); other entries get none."""
+    entries = entries.assign(cluster=None, seen_in=np.nan, first_seen=pd.NaT)
+    if clusters.empty or entries.empty:
+        entries["first_seen"] = pd.to_datetime(entries["first_seen"])
+        return entries
+    keyed = pd.DataFrame(
+        {
+            "doc_id": clusters["doc_id"].astype(str).to_numpy(),
+            "position": clusters["position"].to_numpy(dtype=np.int64),
+            "cluster": clusters["cluster"].astype(str).to_numpy(),
+            "seen_in": clusters["cluster_size"].to_numpy(dtype=np.float64),
+        }
+    )
+    dates = pd.Series(
+        pd.to_datetime(documents["page_date"]).to_numpy(),
+        index=documents["doc_id"].astype(str).to_numpy(),
+    )
+    keyed["first_seen"] = keyed["doc_id"].map(dates)
+    keyed["first_seen"] = keyed.groupby("cluster")["first_seen"].transform("min")
+    signals = (entries["section"] == "Signals").to_numpy(dtype=bool)
+    found = pd.MultiIndex.from_arrays([keyed["doc_id"], keyed["position"]]).get_indexer(
+        pd.MultiIndex.from_arrays(
+            [entries["doc_id"].astype(str), entries["position"].to_numpy(dtype=np.int64)]
+        )
+    )
+    found = np.where(signals, found, -1)
+    hit = found >= 0
+    at = np.maximum(found, 0)
+    entries["cluster"] = np.where(hit, keyed["cluster"].to_numpy(dtype=object)[at], None)
+    entries["seen_in"] = np.where(hit, keyed["seen_in"].to_numpy()[at], np.nan)
+    entries["first_seen"] = pd.to_datetime(
+        np.where(hit, keyed["first_seen"].to_numpy()[at], np.datetime64("NaT"))
+    )
+    return entries

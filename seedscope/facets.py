@@ -1,20 +1,25 @@
 """Theme and keyword facets: what a value *is*, what it is called, who carries it.
 
-This is the one place that decides the identity of a tag value. Today a
-theme's id is its ``value_norm`` (``"Open-Source "`` and ``open source``
-meet) and its label the spelling most documents use; when the Concepts
-tables land, :func:`build_facet` maps values to concept ids and preferred
-labels instead, and nothing else changes: filters, widgets, heatmaps and
-outcomes all take ids from here and show :meth:`Facet.label`.
+This is the one place that decides the identity of a tag value. With the
+cache's ``concepts`` table (the normal case), a theme's id is its *concept*
+(``ai``, ``artificial intelligence`` and ``intelligence artificielle`` are one
+id, ``artificial-intelligence``) and its label the concept's preferred label;
+:func:`build_facet` without it (or the "raw spellings" view) keeps the
+spelling itself: ``value_norm`` as id, the spelling most documents use as
+label. Filters, widgets, heatmaps and outcomes all take ids from here and
+show :meth:`Facet.label`.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from .concepts import ConceptIndex
 
 #: The tag lists behind the filterable facets: FilterState field -> list name.
 FACET_LISTS = {"themes": "Themes", "keywords": "Keywords"}
@@ -30,6 +35,10 @@ class Facet:
     doc_rows: np.ndarray  # per tag row: the document's row
     codes: np.ndarray  # per tag row: its value's position in ``ids``
     spellings: dict[str, str]  # casefolded spelling or id -> id (for links)
+    #: id -> the ids of every concept below it (only ids that have some)
+    narrower: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: id -> the raw spellings behind it, most used first (concepts only)
+    written: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label(self, value: str) -> str:
         return str(self.labels.get(value, value))
@@ -43,14 +52,51 @@ class Facet:
             out.setdefault(self.spellings.get(text, self.spellings.get(text.casefold(), text)))
         return tuple(out)
 
-    def mask(self, selected: Iterable[str], size: int) -> np.ndarray:
-        """Which of ``size`` documents carry any of the ``selected`` ids."""
-        wanted = self.ids.get_indexer(list(selected))
+    def with_narrower(self, selected: Iterable[str]) -> list[str]:
+        """The selected ids and every id below them."""
+        out: dict[str, None] = {}
+        for value in selected:
+            out.setdefault(value, None)
+            for below in self.narrower.get(value, ()):
+                out.setdefault(below, None)
+        return list(out)
+
+    def mask(self, selected: Iterable[str], size: int, narrower: bool = False) -> np.ndarray:
+        """Which of ``size`` documents carry any of the ``selected`` ids (or, with
+        ``narrower``, any concept below one of them)."""
+        chosen = self.with_narrower(selected) if narrower else list(selected)
+        wanted = self.ids.get_indexer(chosen)
         wanted = wanted[wanted >= 0]
         mask = np.zeros(size, dtype=bool)
         if len(wanted):
             mask[self.doc_rows[np.isin(self.codes, wanted)]] = True
         return mask
+
+    @functools.cached_property
+    def with_broader(self) -> tuple[np.ndarray, np.ndarray]:
+        """(document row, value code) of every tag, plus one per concept above it:
+        counting these counts a concept's documents with its narrower concepts'."""
+        if not self.narrower:
+            return self.doc_rows, self.codes
+        position = {str(value): i for i, value in enumerate(self.ids)}
+        above: dict[int, list[int]] = {}
+        for upper, lowers in self.narrower.items():
+            if upper not in position:
+                continue
+            for lower in lowers:
+                above.setdefault(position[lower], []).append(position[upper])
+        extra_rows: list[np.ndarray] = []
+        extra_codes: list[np.ndarray] = []
+        for lower_code, uppers in above.items():
+            carriers = self.doc_rows[self.codes == lower_code]
+            for upper_code in uppers:
+                extra_rows.append(carriers)
+                extra_codes.append(np.full(len(carriers), upper_code, dtype=np.int64))
+        rows = np.concatenate([self.doc_rows, *extra_rows])
+        codes = np.concatenate([self.codes, *extra_codes])
+        width = max(len(self.ids), 1)
+        unique = np.unique(rows.astype(np.int64) * width + codes)
+        return unique // width, unique % width
 
     def pairs(self, doc_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Distinct (document row, value code) pairs, of the documents in ``doc_mask``."""
@@ -63,8 +109,11 @@ class Facet:
         return unique // width, unique % width
 
 
-def build_facet(tags: pd.DataFrame, list_name: str) -> Facet:
-    """The facet of one tag list (``tags`` has ``doc_row``, ``list``, ``value``, ``value_norm``)."""
+def build_facet(tags: pd.DataFrame, list_name: str, concepts: ConceptIndex | None = None) -> Facet:
+    """The facet of one tag list (``tags`` has ``doc_row``, ``list``, ``value``, ``value_norm``):
+    by concept when ``concepts`` is given, else by spelling."""
+    if concepts is not None:
+        return _concept_facet(tags, list_name, concepts)
     rows = tags[(tags["list"] == list_name).to_numpy()]
     norms = rows["value_norm"].astype(object).fillna("").astype(str)
     keep = (norms.str.strip() != "").to_numpy()
@@ -89,4 +138,69 @@ def build_facet(tags: pd.DataFrame, list_name: str) -> Facet:
         doc_rows=rows["doc_row"].to_numpy(dtype=np.int64),
         codes=codes.astype(np.int64),
         spellings=spellings,
+    )
+
+
+def _concept_facet(tags: pd.DataFrame, list_name: str, concepts: ConceptIndex) -> Facet:
+    """A facet whose ids are concepts: every spelling of one concept is one value."""
+    rows = tags[(tags["list"] == list_name).to_numpy()]
+    norms = rows["value_norm"].astype(object).fillna("").astype(str).to_numpy()
+    concept_of = concepts.by_value
+    ids_per_row = np.array(
+        [concept_of.get((list_name, norm), norm) for norm in norms.tolist()], dtype=object
+    )
+    keep = np.array([bool(str(i).strip()) for i in ids_per_row.tolist()], dtype=bool)
+    rows, ids_per_row = rows[keep], ids_per_row[keep]
+    codes, uniques = pd.factorize(pd.Series(ids_per_row, dtype=object), sort=True)
+    ids = pd.Index(uniques, dtype=object)
+    labels = pd.Series([concepts.label(str(i)) for i in ids], index=ids, dtype=object)
+    values = rows["value"].astype(object).fillna("").astype(str).to_numpy()
+    written = (
+        pd.DataFrame({"id": ids_per_row, "value": values})
+        .value_counts(["id", "value"])
+        .reset_index(name="n")
+        .sort_values(["id", "n", "value"], ascending=[True, False, True])
+    )
+    spelled: dict[str, list[str]] = {}
+    spellings: dict[str, str] = {}
+    for concept, value in zip(written["id"], written["value"], strict=True):
+        spelled.setdefault(str(concept), []).append(str(value))
+        spellings.setdefault(str(value).casefold(), str(concept))
+    for value, concept in concepts.of_value.items():
+        spellings.setdefault(value.casefold(), concept)
+    for concept in ids:
+        spellings[str(concept)] = str(concept)
+        spellings.setdefault(concepts.label(str(concept)).casefold(), str(concept))
+    present = set(ids.astype(str))
+    narrower = {
+        str(concept): tuple(sorted(below & present))
+        for concept in concepts.concepts
+        if (below := concepts.with_narrower(concept) - {concept}) & present
+    }
+    return Facet(
+        list_name=list_name,
+        ids=ids,
+        labels=labels,
+        doc_rows=rows["doc_row"].to_numpy(dtype=np.int64),
+        codes=codes.astype(np.int64),
+        spellings=spellings,
+        narrower=narrower,
+        written={k: tuple(v) for k, v in spelled.items()},
+    )
+
+
+def rolled_up(facet: Facet, concepts: ConceptIndex) -> Facet:
+    """``facet`` with every concept replaced by the broadest concept above it (roll-up)."""
+    tops = [concepts.top(str(concept)) for concept in facet.ids]
+    codes_top, uniques = pd.factorize(pd.Series(tops, dtype=object), sort=True)
+    ids = pd.Index(uniques, dtype=object)
+    codes = np.asarray(codes_top, dtype=np.int64)[facet.codes] if len(facet.codes) else facet.codes
+    return Facet(
+        list_name=facet.list_name,
+        ids=ids,
+        labels=pd.Series([concepts.label(str(i)) for i in ids], index=ids, dtype=object),
+        doc_rows=facet.doc_rows,
+        codes=codes,
+        spellings=facet.spellings,
+        written=facet.written,
     )

@@ -2,9 +2,10 @@
 
 A :class:`FilterState` is immutable and hashable, so derived frames can be
 cached per state. ``from_query``/``to_query`` map it to the query string
-(``theme`` and ``keyword`` repeatable, ``from``/``to`` as YYYY-MM-DD,
-``min_relevancy``, ``section`` repeatable, ``q``, ``signal=<doc_id>:<position>``,
-``doc=<doc_id>``), so a copied link reopens the same view.
+(``theme`` and ``keyword`` repeatable, concept ids; ``from``/``to`` as
+YYYY-MM-DD, ``min_relevancy``, ``section`` repeatable, ``q``, ``seen=N``,
+``narrower=0``, ``raw=1``, ``signal=<doc_id>:<position>``, ``doc=<doc_id>``),
+so a copied link reopens the same view.
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ def _relevancy(text: str | None) -> float | None:
     return min(value, 5.0)
 
 
+def _seen(text: str | None) -> int | None:
+    """``seen=N``: a whole number of documents, 2 or more (1 means every signal)."""
+    if not text or not text.strip().isdigit():
+        return None
+    value = int(text.strip())
+    return min(value, 1000) if value >= 2 else None
+
+
 @dataclass(frozen=True, slots=True)
 class SignalRef:
     """A signal's address: its document and its position in the Signals table."""
@@ -86,6 +95,12 @@ class FilterState:
     min_relevancy: float | None = None
     sections: tuple[str, ...] = ()
     q: str = ""
+    #: a theme or keyword concept also selects every concept below it
+    narrower: bool = True
+    #: themes and keywords as written (one value per spelling) instead of concepts
+    raw: bool = False
+    #: only signals reported by at least this many documents (None: all)
+    seen: int | None = None
     # what is open, not what is filtered: kept out of equality for caching
     signal: SignalRef | None = field(default=None, compare=False)
     doc: str | None = field(default=None, compare=False)
@@ -123,6 +138,9 @@ class FilterState:
             min_relevancy=_relevancy(one("min_relevancy")),
             sections=_tuple(all_of("section")),
             q=(one("q") or "").strip()[:MAX_QUERY_LENGTH],
+            narrower=one("narrower") not in ("0", "false", "no"),
+            raw=one("raw") in ("1", "true", "yes"),
+            seen=_seen(one("seen")),
             signal=SignalRef.parse(one("signal")),
             doc=(one("doc") or None),
         )
@@ -142,6 +160,12 @@ class FilterState:
             out["min_relevancy"] = [f"{self.min_relevancy:g}"]
         if self.q:
             out["q"] = [self.q]
+        if not self.narrower:
+            out["narrower"] = ["0"]
+        if self.raw:
+            out["raw"] = ["1"]
+        if self.seen:
+            out["seen"] = [str(self.seen)]
         if self.signal:
             out["signal"] = [str(self.signal)]
         if self.doc:
@@ -152,16 +176,17 @@ class FilterState:
 
     @property
     def is_filtering(self) -> bool:
-        return self != FilterState()
+        return self != self.cleared()
 
     @property
     def filters_entries(self) -> bool:
         """Whether entry-level filters are set (they also narrow the documents)."""
-        return bool(self.sections or self.min_relevancy or self.q)
+        return bool(self.sections or self.min_relevancy or self.q or self.seen)
 
     def cleared(self) -> FilterState:
-        """No filters; what is open stays open."""
-        return FilterState(signal=self.signal, doc=self.doc)
+        """No filters; what is open stays open, and so do the ways of seeing
+        themes (as concepts or as written, with narrower concepts or not)."""
+        return FilterState(narrower=self.narrower, raw=self.raw, signal=self.signal, doc=self.doc)
 
     def with_changes(self, **changes: object) -> FilterState:
         # mypy cannot match **object to each field's type; replace() rejects unknown names
@@ -193,4 +218,10 @@ class FilterState:
             parts.append(f"relevancy ≥ {self.min_relevancy:g}")
         if self.q:
             parts.append(f"search “{self.q}”")
+        if self.seen:
+            parts.append(f"signals seen in ≥ {self.seen} documents")
+        if self.raw:
+            parts.append("themes and keywords as written")
+        elif not self.narrower and (self.themes or self.keywords):
+            parts.append("narrower concepts left out")
         return "; ".join(parts) if parts else "no filters"

@@ -21,6 +21,8 @@ from .search_hits import MAX_MARKED_ROWS, match_columns
 SIGNAL_COLUMNS = [
     "name",
     "relevancy",
+    "seen_in",
+    "first_seen",
     "title",
     "page_date",
     "themes",
@@ -36,13 +38,18 @@ MATCH_COLUMNS = ["matched_in", "match"]
 
 
 def doc_themes(explorer: Explorer) -> np.ndarray:
-    """Per document row: its themes as one comma-separated string (computed once)."""
+    """Per document row: its themes (their concepts' labels, each once, in the
+    document's order) as one comma-separated string (computed once)."""
 
     def compute() -> np.ndarray:
-        themes = explorer.tags[explorer.tags["list"] == "Themes"]
-        joined = themes.groupby("doc_row")["value"].agg(lambda v: ", ".join(map(str, v)))
+        facet = explorer.facets["themes"]
+        labels = np.array([facet.label(str(i)) for i in facet.ids], dtype=object)
+        per_doc: dict[int, dict[str, None]] = {}
+        for row, code in zip(facet.doc_rows.tolist(), facet.codes.tolist(), strict=True):
+            per_doc.setdefault(row, {})[labels[code]] = None
         text = np.full(len(explorer.documents), "", dtype=object)
-        text[joined.index.to_numpy()] = joined.to_numpy()
+        for row, names in per_doc.items():
+            text[row] = ", ".join(names)
         return text
 
     return explorer.memo("tables.doc_themes", compute)
@@ -79,6 +86,8 @@ def signals_table(explorer: Explorer, view: View) -> pd.DataFrame:
             "title": docs["title_text"].to_numpy()[rows],
             "page_date": docs["page_date"].to_numpy()[rows],
             "themes": doc_themes(explorer)[rows],
+            "seen_in": signals["seen_in"].fillna(1).astype(np.int64).to_numpy(),
+            "first_seen": signals["first_seen"].to_numpy(),
             "description": _text(signals["description"]),
             "change": _text(signals["change"]),
             "ten_year": _text(signals["ten_year"]),

@@ -131,8 +131,15 @@ def test_every_part_of_a_briefing_is_there(page) -> None:
 
 
 def test_a_briefing_of_filters_says_so(explorer: Explorer) -> None:
+    # "energy" takes in its narrower concepts (renewable energy) unless told not to
     page = lxml_html.fromstring(build_briefing(explorer, FilterState(themes=("energy",))))
     assert page.xpath('//dd[@data-field="filters"]/text()') == ["themes: energy"]
+    assert len(page.xpath('//section[@id="sources"]//li')) == 2
+    only = FilterState(themes=("energy",), narrower=False)
+    page = lxml_html.fromstring(build_briefing(explorer, only))
+    assert page.xpath('//dd[@data-field="filters"]/text()') == [
+        "themes: energy; narrower concepts left out"
+    ]
     assert len(page.xpath('//section[@id="sources"]//li')) == 1
 
 
@@ -173,10 +180,10 @@ def test_brief_writes_the_file_and_prints_one_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"wrote {out} (")
-    assert "themes: urban policy; dates 2022-01-01 to …" in lines[0]
+    assert "themes: Urban policy; dates 2022-01-01 to …" in lines[0]
     page = lxml_html.fromstring(out.read_text(encoding="utf-8"))
     assert page.xpath('//dd[@data-field="filters"]/text()') == [
-        "themes: urban policy; dates 2022-01-01 to …"
+        "themes: Urban policy; dates 2022-01-01 to …"
     ]
     assert list(tmp_path.glob(".briefing.html.*")) == []  # no temporary left behind
 

@@ -105,7 +105,23 @@ def test_the_dashboards_refresh_sees_a_vocabulary_change(tmp_path: Path, seeds_c
 def test_without_derivations_the_corpus_has_none(tmp_path: Path, seeds_copy) -> None:
     seeds = seeds_copy(FIXTURE_DOCS / "new_layout.md")
     write_vocabulary(seeds, "Unused")
-    assert load_corpus(seeds, tmp_path / "cache").derived == {}
+    build_cache(seeds, tmp_path / "cache", derivations=())
+    corpus = read_cache(tmp_path / "cache")
+    assert corpus.derived == {}
+    # the contract's derived tables are then empty, with their columns
+    assert corpus.concepts.empty and "concept" in corpus.concepts.columns
+    assert corpus.signal_clusters.empty and "cluster" in corpus.signal_clusters.columns
+
+
+def test_every_build_derives_the_concepts_and_signal_clusters(tmp_path: Path, seeds_copy) -> None:
+    seeds = seeds_copy(FIXTURE_DOCS / "new_layout.md", FIXTURE_DOCS / "old_layout.md")
+    corpus = load_corpus(seeds, tmp_path / "cache")
+    assert set(corpus.derived) == {"concepts", "signal_clusters"}
+    tags = corpus.tags[corpus.tags["list"].isin(["Themes", "Keywords"])]
+    joined = tags.merge(corpus.concepts, on=["list", "value_norm"], how="left")
+    assert joined["concept"].notna().all()  # every theme and keyword has its concept
+    signals = corpus.entries[corpus.entries["section"] == "Signals"]
+    assert len(corpus.signal_clusters) == len(signals)
 
 
 def checked_labels(context: DeriveContext) -> pa.Table:

@@ -27,6 +27,7 @@ from loaders.schema import CONTRACT as TABLES
 from seedscope.filters import FilterState, SignalRef
 from seedscope.uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, size_label
 from tests.conftest import ROOT
+from tests.test_pages import open_expander
 
 README = ROOT / "README.md"
 
@@ -136,6 +137,7 @@ SAMPLES: dict[object, object] = {
     tuple[str, ...]: ("energy",),
     str: "grid",
     float: 4.0,
+    int: 3,
     dt.date: dt.date(2024, 5, 1),
     SignalRef: SignalRef("doc-1", 2),
 }
@@ -148,6 +150,9 @@ def every_filter_set() -> FilterState:
         hint = hints[field.name]
         if isinstance(hint, types.UnionType):
             hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+        if hint is bool:  # the one that is not the default shows in the URL
+            values[field.name] = not field.default
+            continue
         assert hint in SAMPLES, f"add a sample {hint} to SAMPLES for FilterState.{field.name}"
         values[field.name] = SAMPLES[hint]
     return FilterState(**values)
@@ -163,12 +168,16 @@ def url_parameters() -> set[str]:
     return set(query)
 
 
+#: URL parameters the router itself reads, not FilterState: the open uploaded corpus.
+ROUTER_PARAMETERS = {"corpus"}
+
+
 def test_readme_url_parameters_equal_the_filter_state() -> None:
-    # "**Explore** (the sidebar filters ... live in the URL ...: `theme`/`keyword`/...)"
-    spans = code_spans(paragraph_starting("**Explore**"))
+    # "**Explore.** The sidebar filters ... live in the URL ... Parameters: `theme`/..."
+    spans = code_spans(paragraph_starting("**Explore.**"))
     documented = {
         match.group(1) for span in spans if (match := re.fullmatch(r"([a-z_]+)(=.*)?", span))
-    }
+    } - ROUTER_PARAMETERS
     assert documented == url_parameters(), differences(
         "the URL parameters of FilterState", documented, url_parameters()
     )
@@ -195,7 +204,7 @@ def test_every_command_line_option_is_in_the_readme() -> None:
 # -- stated limits -------------------------------------------------------------
 
 #: How the README states the upload limits (the sentence on "Your own corpus").
-LIMITS = re.compile(r"at most ([\d,]+) files, ([\d.]+ MB) in all and ([\d.]+ MB) per file")
+LIMITS = re.compile(r"at most ([\d,]+) files, ([\d.]+ MiB) in all and ([\d.]+ MiB) per file")
 
 
 def test_readme_upload_limits_equal_the_code() -> None:
@@ -221,7 +230,8 @@ def test_the_sidebar_states_the_same_upload_limits(
     monkeypatch.setenv("SEEDSCOPE_CACHE", str(tmp_path / "cache"))
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not app.exception, [e.value for e in app.exception]
+    open_expander(app, "own_corpus")  # the panel sends its uploader only while open
     shown = uploader_help(app)
-    match = re.search(r"([\d,]+) files and ([\d.]+ MB)", shown)
+    match = re.search(r"([\d,]+) files and ([\d.]+ MiB)", shown)
     assert match, f"the upload help no longer states its limits: {shown!r}"
     assert (match.group(1), match.group(2)) == (f"{MAX_FILES:,}", size_label(MAX_TOTAL_BYTES))

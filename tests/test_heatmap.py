@@ -356,9 +356,18 @@ def naive_counts(explorer: Explorer, view, rows: str, cols: str) -> pd.DataFrame
     if rows in ("theme", "keyword"):
         list_name = {"theme": "Themes", "keyword": "Keywords"}[rows]
         t = view.tags[view.tags["list"] == list_name]
-        pairs = pd.DataFrame(
-            {"doc_row": t["doc_row"].to_numpy(), "row": t["value_norm"].astype(object).to_numpy()}
-        ).drop_duplicates()
+        keys = t["value_norm"].astype(object).to_numpy()
+        concepts = explorer.corpus.concepts
+        if not concepts.empty:  # a theme's row is its concept, looked up in the table
+            concept_of = dict(
+                zip(
+                    zip(concepts["list"], concepts["value_norm"], strict=True),
+                    concepts["concept"],
+                    strict=True,
+                )
+            )
+            keys = [concept_of.get((list_name, key), key) for key in keys]
+        pairs = pd.DataFrame({"doc_row": t["doc_row"].to_numpy(), "row": keys}).drop_duplicates()
     else:
         column = {"category": "category", "type": "doc_type", "document": "doc_id"}[rows]
         pairs = pd.DataFrame(
@@ -456,4 +465,4 @@ def test_matches_a_naive_explode_on_the_fixture_corpus(tmp_path: Path) -> None:
         for cols in COL_DIMENSIONS:
             check_against_naive(explorer, view, rows, cols)
     hm = build_heatmap(explorer, view, "theme", "section", "mean")
-    assert "renewable energy" in hm.rows  # new_layout.md's theme
+    assert "renewable-energy" in hm.rows  # new_layout.md's theme, as its concept

@@ -119,7 +119,9 @@ def test_outcomes_on_the_fixture_corpus(tmp_path: Path) -> None:
     explorer = Explorer(load_corpus(FIXTURE_DOCS, tmp_path / "cache"))
     table = outcomes_by_theme(explorer, explorer.view(FilterState()))
     solar = table[table["name"] == "Solar Road Tiles"]
-    assert set(solar["theme_id"]) == {"renewable energy", "infrastructure"}
+    # grouped by the themes' concepts, shown by their labels
+    assert set(solar["theme_id"]) == {"renewable-energy", "infrastructure"}
+    assert set(solar["theme"]) == {"renewable energy", "infrastructure"}
     assert solar["ten_year"].iloc[0] == "Roads power nearby homes."
 
 

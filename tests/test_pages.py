@@ -116,16 +116,46 @@ def documents_tagged(corpus: Corpus, list_name: str, value_norm: str) -> int:
     return tags.loc[hit, "doc_id"].nunique()
 
 
+def documents_of_concept(corpus: Corpus, list_name: str, concept: str) -> int:
+    """Documents carrying any spelling of ``concept`` or of a concept below it, worked out
+    from the ``concepts`` table and its ``broader`` column alone."""
+    concepts = corpus.concepts
+    wanted, grew = {concept}, True
+    while grew:
+        below = set(concepts.loc[concepts["broader"].isin(wanted), "concept"])
+        grew = not below <= wanted
+        wanted |= below
+    spellings = concepts.loc[
+        (concepts["list"] == list_name) & concepts["concept"].isin(wanted), "value_norm"
+    ]
+    tags = corpus.tags
+    hit = (tags["list"] == list_name) & tags["value_norm"].astype(str).isin(set(spellings))
+    return tags.loc[hit, "doc_id"].nunique()
+
+
+AI = "artificial-intelligence"
+
+
 def test_theme_filter_narrows_the_view(
     monkeypatch, corpus_dir: Path, corpus_cache: Path, corpus: Corpus
 ) -> None:
     app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
     themes = app.multiselect(key="f_theme")
-    # people read the commonest spelling and the number of documents; the value is the id
-    assert f"AI ({documents_tagged(corpus, 'Themes', 'ai')})" in themes.options
-    themes.set_value(["ai"]).run()
-    assert metric(app, "Documents") == str(documents_tagged(corpus, "Themes", "ai"))
-    assert param(app, "theme") == ["ai"]
+    # people read the concept's label and its documents (narrower concepts included);
+    # the value is the concept's id
+    expected = documents_of_concept(corpus, "Themes", AI)
+    assert expected > documents_tagged(corpus, "Themes", "ai")  # every spelling counts
+    assert f"artificial intelligence ({expected})" in themes.options
+    themes.set_value([AI]).run()
+    assert metric(app, "Documents") == str(expected)
+    assert param(app, "theme") == [AI]
+    # without narrower concepts: only the spellings of the concept itself
+    app.toggle(key="f_narrower").set_value(False).run()
+    spelled = corpus.concepts[corpus.concepts["concept"] == AI]["value_norm"]
+    tags = corpus.tags
+    own = tags[(tags["list"] == "Themes") & tags["value_norm"].astype(str).isin(set(spelled))]
+    assert metric(app, "Documents") == str(own["doc_id"].nunique())
+    assert param(app, "narrower") == ["0"]
 
 
 @pytest.mark.parametrize(
@@ -161,20 +191,21 @@ def test_a_chosen_theme_survives_other_filter_changes(
     app.text_input(key="f_q").set_value("agents").run()
     app.multiselect(key="f_section").set_value(["Signals"]).run()
     assert not app.exception, [e.value for e in app.exception]
-    assert param(app, "theme") == ["ai"]
-    assert app.multiselect(key="f_theme").value == ["ai"]
+    # the old link's spelling became the concept, and stays so
+    assert param(app, "theme") == [AI]
+    assert app.multiselect(key="f_theme").value == [AI]
     assert "No documents match" not in texts(app)
 
 
 def test_old_links_with_a_spelling_find_the_theme(
     monkeypatch, corpus_dir: Path, corpus_cache: Path, corpus: Corpus
 ) -> None:
-    app = make_app(monkeypatch, corpus_dir, corpus_cache, {"theme": "Artificial Intelligence"})
-    app.run()
-    assert app.multiselect(key="f_theme").value == ["artificial intelligence"]
-    expected = documents_tagged(corpus, "Themes", "artificial intelligence")
-    assert metric(app, "Documents") == str(expected)
-    assert param(app, "theme") == ["artificial intelligence"]
+    for spelling in ("Artificial Intelligence", "ai", "intelligence artificielle", AI):
+        app = make_app(monkeypatch, corpus_dir, corpus_cache, {"theme": spelling}).run()
+        # a link made before concepts opens the concept's documents, and says so in its URL
+        assert app.multiselect(key="f_theme").value == [AI], spelling
+        assert metric(app, "Documents") == str(documents_of_concept(corpus, "Themes", AI))
+        assert param(app, "theme") == [AI]
 
 
 def test_search_relevancy_and_dates_filter(monkeypatch, corpus_dir: Path, corpus_cache) -> None:
@@ -206,7 +237,7 @@ def test_query_parameters_restore_filters_and_open_signal(
         corpus_cache,
         {"theme": ["ai"], "min_relevancy": "4", "signal": f"{doc_id}:0"},
     ).run()
-    assert app.multiselect(key="f_theme").value == ["ai"]
+    assert app.multiselect(key="f_theme").value == [AI]
     assert app.slider(key="f_min_relevancy").value == 4.0
     app.switch_page("pages/explore/signals.py").run()
     assert not app.exception

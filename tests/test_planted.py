@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from streamlit.testing.v1 import AppTest
 
 from loaders import build_cache, read_cache
+from loaders.concepts.keys import slug
 from seedscope.briefing import build_briefing
 from seedscope.explore import Explorer
 from seedscope.filters import FilterState
@@ -72,13 +73,13 @@ def test_momentum_ranks_the_planted_concepts(planted: tuple[Path, Path]) -> None
     trends = compute_trends(explorer, explorer.view(FilterState()))
     assert trends.window is not None and trends.window.quarters == ("2024Q3", "2024Q4")
     table = trends.table.set_index("concept")
-    assert table.loc[RISING, "momentum"] == "rising"
-    assert table.loc[NEW, "momentum"] == "new"
-    assert table.loc[FADING, "momentum"] == "fading"
-    assert table.loc[STEADY, "momentum"] == "steady"
-    assert set(trends.table["concept"].head(2)) == {RISING, NEW}
-    assert trends.top("rising", 1)["concept"].tolist() == [RISING]
-    assert trends.top("fading", 1)["concept"].tolist() == [FADING]
+    assert table.loc[slug(RISING), "momentum"] == "rising"
+    assert table.loc[slug(NEW), "momentum"] == "new"
+    assert table.loc[slug(FADING), "momentum"] == "fading"
+    assert table.loc[slug(STEADY), "momentum"] == "steady"
+    assert set(trends.table["concept"].head(2)) == {slug(RISING), slug(NEW)}
+    assert trends.top("rising", 1)["concept"].tolist() == [slug(RISING)]
+    assert trends.top("fading", 1)["concept"].tolist() == [slug(FADING)]
 
 
 def test_the_trends_page_ranks_them_and_a_click_filters_every_page(app: AppTest) -> None:
@@ -96,8 +97,8 @@ def test_the_trends_page_ranks_them_and_a_click_filters_every_page(app: AppTest)
 
     # click "planted rising": the theme filter is set, the URL says so, other pages obey
     select_row(app, "trends_rows", "label", RISING)
-    assert app.session_state["f_theme"] == [RISING]
-    assert app.query_params.get("theme") in (RISING, [RISING])
+    assert app.session_state["f_theme"] == [slug(RISING)]
+    assert app.query_params.get("theme") in (slug(RISING), [slug(RISING)])
     context = app.session_state["_run_context"]
     carrying = context.explorer.tags
     expected = carrying[(carrying["list"] == "Themes") & (carrying["value_norm"] == RISING)]
@@ -117,8 +118,8 @@ def test_the_trends_page_lists_the_planted_signals_and_opens_their_drill_down(
     select_row(app, "weak_rows", "name", WEAK)
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == "Signals"
-    detail = app.session_state["open_signal"]
-    doc_id, position = detail.rsplit(":", 1)
+    detail = app.session_state["_run_context"].state.signal
+    doc_id, position = detail.doc_id, detail.position
     entries = app.session_state["_run_context"].explorer.doc_entries(doc_id)
     names = entries[(entries["section"] == "Signals") & (entries["position"] == int(position))]
     assert names["name"].tolist() == [WEAK]

@@ -2,13 +2,11 @@
 
 ``quarterly_corpus`` states per quarter how many documents there are and how
 many of them carry each concept, so every share and every label can be
-worked out by hand. ``CorpusWithConcepts`` is a corpus that carries the
-Concepts tables (issue 9), as ``load_corpus`` will once they land.
+worked out by hand. ``CorpusWithConcepts`` makes a corpus that carries
+hand-made ``concepts``/``signal_clusters`` tables, as ``load_corpus`` gives.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -16,12 +14,22 @@ from loaders import Corpus
 from tests.factories import doc, entry, make_corpus, tags
 
 
-@dataclass(frozen=True)
-class CorpusWithConcepts(Corpus):
-    """A corpus with ``concepts`` and ``signal_clusters`` tables, as issue 9 adds them."""
-
-    concepts: pd.DataFrame | None = None
-    signal_clusters: pd.DataFrame | None = None
+def CorpusWithConcepts(
+    documents: pd.DataFrame,
+    entries: pd.DataFrame,
+    tags: pd.DataFrame,
+    problems: pd.DataFrame,
+    *,
+    concepts: pd.DataFrame | None = None,
+    signal_clusters: pd.DataFrame | None = None,
+) -> Corpus:
+    """A corpus carrying the given ``concepts``/``signal_clusters`` derived tables."""
+    derived = {
+        name: table
+        for name, table in (("concepts", concepts), ("signal_clusters", signal_clusters))
+        if table is not None
+    }
+    return Corpus(documents, entries, tags, problems, derived=derived)
 
 
 def quarter_date(quarter: str, day: int = 0) -> str:

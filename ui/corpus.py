@@ -12,6 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from loaders import BuildReport, data_dir, default_cache_dir, read_cache
+from loaders.concepts.derive import definitions
+from loaders.concepts.files import vocabulary_files
 from loaders.corpus import UNREADABLE
 from loaders.live import LiveCache
 from seedscope.explore import Explorer
@@ -117,14 +119,20 @@ def _search_index(cache: str) -> SearchIndex:
 
 
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
-def _explorer(cache: str, generation: str) -> Explorer:
+def _explorer(cache: str, generation: str, seeds: str) -> Explorer:
     """One Explorer per cache generation: rebuilt only when the cache changes.
 
     Its search index catches up with the new generation in the background
     (re-indexing only changed documents), so pages draw at once and the
     first search rarely waits.
     """
-    explorer = Explorer(read_cache(cache), search_index=_search_index(cache))
+    explorer = Explorer(
+        read_cache(cache),
+        search_index=_search_index(cache),
+        # every concept a vocabulary defines, for the labels of broader concepts
+        # no document of this corpus carries
+        definitions=definitions(vocabulary_files(seeds)),
+    )
     threading.Thread(
         target=_prepare_search, args=(explorer,), name="seedscope-search-index", daemon=True
     ).start()
@@ -150,7 +158,7 @@ def _prepare_search(explorer: Explorer) -> None:
 def explorer_for(choice: CorpusChoice, report: BuildReport) -> Explorer:
     """The corpus's Explorer; a damaged cache is repaired rather than shown as a crash."""
     try:
-        return _explorer(str(choice.cache), str(report.generation))
+        return _explorer(str(choice.cache), str(report.generation), str(choice.seeds))
     except UNREADABLE:
         report = _repair(choice)
-        return _explorer(str(choice.cache), str(report.generation))
+        return _explorer(str(choice.cache), str(report.generation), str(choice.seeds))

@@ -58,6 +58,28 @@ def _search_marks(ctx: context.Context, detail: SignalDetail) -> dict[str, str]:
     return ctx.view.search.entry_fields(np.array([int(detail.entry.name)]))[0]
 
 
+def _draw_same_signal(detail: SignalDetail) -> None:
+    """The other documents reporting this very signal, one click away, oldest first."""
+    with st.expander(
+        f"The same signal in {len(detail.same_signal):,} other "
+        f"document{'s' if len(detail.same_signal) != 1 else ''}",
+        expanded=True,
+        icon=":material/content_copy:",
+    ):
+        for row in detail.same_signal.itertuples():
+            name = row.name if isinstance(row.name, str) else "(no name)"
+            if st.button(
+                name,
+                key=f"same_{row.doc_id}_{row.position}",
+                type="tertiary",
+                icon=":material/sensors:",
+                help="Open this report of the signal",
+            ):
+                state.open_signal(f"{row.doc_id}:{row.position}")
+                st.rerun()
+            st.caption(f"{escape_markdown(str(row.title))} · {fmt_date(row.page_date)}")
+
+
 def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
     entry, document = detail.entry, detail.document
     marks = _search_marks(ctx, detail)
@@ -68,6 +90,11 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
         st.caption(
             f"{escape_markdown(str(document['title_text']))} · {fmt_date(document['page_date'])}"
         )
+        if detail.seen_in > 1:
+            first = f", first on {fmt_date(detail.first_seen)}" if detail.first_seen else ""
+            st.markdown(
+                f":violet-badge[:material/content_copy: Seen in {detail.seen_in} documents{first}]"
+            )
         if marks:
             where = ", ".join(FIELD_LABELS[field] for field in marks)
             st.caption(f"Search “{escape_markdown(ctx.state.q)}” matched in: {where}")
@@ -134,6 +161,8 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
                         state.open_signal(f"{detail.doc_id}:{row.position}")
                         st.rerun()
 
+        if not detail.same_signal.empty:
+            _draw_same_signal(detail)
         st.markdown("#### Related signals in other documents")
         index = related_index(
             str(ctx.choice.cache),

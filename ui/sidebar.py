@@ -75,14 +75,71 @@ def _facet_options(counts: pd.Series, selected: list[str], limit: int | None) ->
     return [value for value in selected if value not in shown] + list(top)
 
 
-def _labeller(explorer: Explorer, field: str, counts: pd.Series) -> Callable[[str], str]:
+def _labeller(
+    explorer: Explorer, field: str, counts: pd.Series, shown: FilterState
+) -> Callable[[str], str]:
     """``format_func`` of a facet widget: display label and document count, never the value."""
     count_of = counts.to_dict()
 
     def label(value: str) -> str:
-        return f"{explorer.facet_label(field, value)} ({count_of.get(value, 0):,})"
+        return f"{explorer.facet_label(field, value, shown)} ({count_of.get(value, 0):,})"
 
     return label
+
+
+#: "Seen in at least" choices for signals (1: every signal).
+SEEN_CHOICES = (1, 2, 3, 5, 10)
+#: Spellings listed per selected concept in the sidebar.
+SHOWN_SPELLINGS = 8
+
+
+def _raw_changed(explorer: Explorer) -> None:
+    """Switching between concepts and spellings carries the theme/keyword filters over."""
+    raw = bool(st.session_state.get(state.FILTER_WIDGET_KEYS["raw"]))
+    state.set_filters(explorer.seen_as(state.current(), raw))
+
+
+def _concept_options(explorer: Explorer, shown: FilterState) -> None:
+    """How themes and keywords are seen: as concepts (with narrower ones) or as written;
+    and what the selected concepts hold."""
+    if explorer.concepts is None:
+        return
+    sidebar = st.sidebar
+    sidebar.toggle(
+        "Include narrower concepts",
+        key=state.show_in_widget("narrower"),
+        on_change=state.widget_changed,
+        args=("narrower",),
+        disabled=shown.raw,
+        help="A concept also selects the concepts below it: *artificial intelligence* "
+        "takes in *generative AI* and *AI ethics*.",
+    )
+    sidebar.toggle(
+        "Themes and keywords as written",
+        key=state.show_in_widget("raw"),
+        on_change=_raw_changed,
+        args=(explorer,),
+        help="One value per spelling, as the digests write them, instead of one per "
+        "concept: to check what the vocabulary merges.",
+    )
+    selected = [
+        (field, value) for field in ("themes", "keywords") for value in getattr(shown, field)
+    ]
+    if shown.raw or not selected:
+        return
+    with sidebar.expander("What the selected concepts hold", icon=":material/dictionary:"):
+        for field, value in selected:
+            facet = explorer.facet(field, shown)
+            written = facet.written.get(value, ())
+            below = len(facet.narrower.get(value, ())) if shown.narrower else 0
+            more = f" and {count_label(below, 'narrower concept')}" if below else ""
+            spellings = " · ".join(escape_markdown(w) for w in written[:SHOWN_SPELLINGS])
+            if len(written) > SHOWN_SPELLINGS:
+                spellings += f" · +{len(written) - SHOWN_SPELLINGS:,}"
+            st.markdown(
+                f"**{escape_markdown(facet.label(value))}**{more}  \n"
+                f"{spellings or '*no spelling in these documents*'}"
+            )
 
 
 def filters(explorer: Explorer, view: View) -> None:
@@ -108,12 +165,14 @@ def filters(explorer: Explorer, view: View) -> None:
             key=key,
             help=help_text,
             placeholder=f"All {label.lower()}" if limit else "Any",
-            format_func=_labeller(explorer, field, facets[field]),
+            format_func=_labeller(explorer, field, facets[field], view.state),
             on_change=state.widget_changed,
             args=(field,),
             # Enter picks the highlighted option, never "Select N matches"
             select_all=False,
         )
+        if field == "keywords":
+            _concept_options(explorer, view.state)
     _dates(explorer)
     sidebar.slider(
         "Minimum relevancy",
@@ -125,6 +184,15 @@ def filters(explorer: Explorer, view: View) -> None:
         help="Only entries rated at least this relevant (1 = everything)",
         on_change=state.widget_changed,
         args=("min_relevancy",),
+    )
+    sidebar.selectbox(
+        "Signals seen in at least",
+        sorted({*SEEN_CHOICES, view.state.seen or 1}),
+        format_func=lambda n: "any number of documents" if n == 1 else f"{n} documents",
+        key=state.show_in_widget("seen"),
+        on_change=state.widget_changed,
+        args=("seen",),
+        help="Only signals that several documents report, in their own words too.",
     )
     sidebar.multiselect(
         "Sections",
@@ -206,10 +274,12 @@ def corpus_box(label: str, folder: str, explorer: Explorer, built_at: str) -> No
     )
 
 
-def empty_state(current: FilterState) -> None:
+def empty_state(current: FilterState, explorer: Explorer | None = None) -> None:
     """Shown instead of charts when the filters match no document."""
+    described = current.describe(explorer.label_of(current) if explorer else None)
     st.info(
-        f"No documents match these filters ({current.describe()}).", icon=":material/search_off:"
+        f"No documents match these filters ({escape_markdown(described)}).",
+        icon=":material/search_off:",
     )
     st.button(
         "Clear filters",

@@ -38,6 +38,9 @@ FILTER_WIDGET_KEYS = {
     "date_to": "f_to",
     "min_relevancy": "f_min_relevancy",
     "q": "f_q",
+    "narrower": "f_narrower",
+    "raw": "f_raw",
+    "seen": "f_seen",
 }
 #: The slider's "no minimum" position.
 NO_MINIMUM = 1.0
@@ -118,6 +121,8 @@ def widget_value(field: str, state: FilterState | None = None) -> Any:
     value = getattr(state or current(), field)
     if field == "min_relevancy":
         return value or NO_MINIMUM
+    if field == "seen":
+        return value or 1
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -130,6 +135,10 @@ def _from_widget(field: str, value: Any) -> Any:
         return value if isinstance(value, dt.date) else None
     if field == "q":
         return str(value or "").strip()
+    if field in ("narrower", "raw"):
+        return bool(value)
+    if field == "seen":
+        return int(value) if value and int(value) >= 2 else None
     return tuple(dict.fromkeys(str(v) for v in (value or ())))
 
 

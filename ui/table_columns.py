@@ -26,6 +26,15 @@ SIGNAL_COLUMNS = {
     "relevancy": st.column_config.NumberColumn(
         "Relevancy", format="%.1f", width="small", help="1 (low) to 5 (high)"
     ),
+    "seen_in": st.column_config.NumberColumn(
+        "Seen in",
+        format="%d doc.",
+        width="small",
+        help="How many documents report this signal, in their own words too",
+    ),
+    "first_seen": st.column_config.DateColumn(
+        "First seen", format="D MMM YYYY", help="The earliest page date among them"
+    ),
     "title": st.column_config.TextColumn("Document", width="medium"),
     "page_date": _DATE,
     "themes": st.column_config.TextColumn("Themes", width="medium"),

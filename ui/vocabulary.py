@@ -30,25 +30,20 @@ def files_for(ctx: context.Context) -> VocabularyFiles:
 
 
 @st.cache_resource(show_spinner="Reading the vocabulary…", max_entries=8)
-def _index(cache: str, generation: str, seeds: str, read_only: bool) -> ConceptIndex:
-    files = vocabulary_files(seeds, read_only=read_only)
-    explorer = context.get().explorer
-    table = explorer.corpus.concepts
-    if table.empty and not explorer.tags.empty:  # a cache built without derived tables
-        table, _problems = derive_concepts(explorer.tags, files)
-    return ConceptIndex(table, explorer.tags, definitions(files))
+def _derived_index(cache: str, generation: str, seeds: str) -> ConceptIndex:
+    """For a cache built without its derived tables: the concepts computed here."""
+    files = vocabulary_files(seeds)
+    tags = context.get().explorer.tags
+    table, _problems = derive_concepts(tags, files)
+    return ConceptIndex(table, tags, definitions(files))
 
 
 def concept_index(ctx: context.Context) -> ConceptIndex:
-    """This corpus's concepts: the cache's ``concepts`` table of this generation (a new
-    generation comes with every edit of a vocabulary file)."""
-    files = files_for(ctx)
-    return _index(
-        str(ctx.choice.cache),
-        str(ctx.report.generation),
-        str(ctx.choice.seeds),
-        files.seeds_file == files.overlay_file,
-    )
+    """This corpus's concepts: the explorer's, from the cache's ``concepts`` table of this
+    generation (a new generation comes with every edit of a vocabulary file)."""
+    if ctx.explorer.concepts is not None:
+        return ctx.explorer.concepts
+    return _derived_index(str(ctx.choice.cache), str(ctx.report.generation), str(ctx.choice.seeds))
 
 
 def version(ctx: context.Context) -> str:

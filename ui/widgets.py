@@ -58,7 +58,7 @@ def plotly_chart(figure: Any, key: str, min_width: int = 0, **kwargs: Any) -> An
 
 def filters_caption(ctx: context.Context) -> None:
     """ "Filters: themes: AI; …" under a page title, and why a search was ignored."""
-    described = ctx.state.describe(ctx.explorer.facet_label)
+    described = ctx.state.describe(ctx.explorer.label_of(ctx.state))
     st.caption(f"Filters: {escape_markdown(described)}")
     if ctx.view.search_problem:
         st.warning(escape_markdown(ctx.view.search_problem), icon=":material/search_off:")

@@ -12,7 +12,7 @@ from seedscope.trend_figures import coverage_figure, period_label
 from seedscope.trends import PERIODS, WINDOW_QUARTERS
 from ui import context, sidebar, state
 from ui.trends import briefing_download, remember
-from ui.widgets import downloads
+from ui.widgets import downloads, filters_caption
 
 THRESHOLDS = ["1", "2", "3", "5", "10", "20", "50"]
 #: The table lists this many concepts; the download has them all.
@@ -22,9 +22,9 @@ ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
 st.title("Coverage and blind spots")
-st.caption(f"Filters: {ctx.state.describe()}")
+filters_caption(ctx)
 if view.empty:
-    sidebar.empty_state(ctx.state)
+    sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 
 period = state.page_param("period", "quarter", list(PERIODS), key="coverage_period")

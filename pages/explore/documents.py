@@ -31,7 +31,7 @@ if open_doc:
     context.end()
 
 if view.empty:
-    sidebar.empty_state(ctx.state)
+    sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 
 table = documents_table(explorer, view)

@@ -27,7 +27,7 @@ view, explorer = ctx.view, ctx.explorer
 st.title("Heatmaps")
 filters_caption(ctx)
 if view.empty:
-    sidebar.empty_state(ctx.state)
+    sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 
 rows = state.page_param("rows", "theme", list(ROW_DIMENSIONS))

@@ -23,7 +23,7 @@ view, explorer = ctx.view, ctx.explorer
 st.title("Overview")
 filters_caption(ctx)
 if view.empty:
-    sidebar.empty_state(ctx.state)
+    sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 
 signals = view.signals

@@ -26,7 +26,7 @@ view, explorer = ctx.view, ctx.explorer
 st.title("Signals")
 filters_caption(ctx)
 if view.empty:
-    sidebar.empty_state(ctx.state)
+    sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 if view.signals.empty:
     no_signals_note(ctx)
@@ -52,10 +52,18 @@ if choice == "signals":
     # the table takes the whole width until a signal is open beside it
     if detail is None:
         table_area, detail_area = st.container(), None
-        columns = ["name", "relevancy", "title", "page_date", "description", "ten_year"]
+        columns = [
+            "name",
+            "relevancy",
+            "seen_in",
+            "title",
+            "page_date",
+            "description",
+            "ten_year",
+        ]
     else:
         table_area, detail_area = st.columns([5, 6], gap="large")
-        columns = ["name", "relevancy", "title", "page_date"]
+        columns = ["name", "relevancy", "seen_in", "title", "page_date"]
     if searching:  # where the words were found, in context
         columns = ["name", "match", "relevancy"] + (
             ["title", "page_date"] if detail is None else []

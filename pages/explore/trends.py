@@ -20,7 +20,7 @@ from ui.trends import (
     remember,
     widget_key,
 )
-from ui.widgets import downloads
+from ui.widgets import downloads, filters_caption
 
 FACETS = {"themes": "Themes", "keywords": "Keywords"}
 WINDOWS = ["1", "2", "3", "4", "6", "8"]
@@ -49,9 +49,9 @@ ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
 st.title("Trends")
-st.caption(f"Filters: {ctx.state.describe()}")
+filters_caption(ctx)
 if view.empty:
-    sidebar.empty_state(ctx.state)
+    sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 
 facet = state.page_param("concepts", "themes", list(FACETS))

@@ -51,7 +51,7 @@ with left:
             10,
             help="The most relevant signals under the sidebar filters; 0 for an empty deck",
         )
-        st.caption(f"Filters: {ctx.state.describe()}")
+        st.caption(f"Filters: {ctx.state.describe(ctx.explorer.label_of(ctx.state))}")
         if st.form_submit_button("Create deck", type="primary", icon=":material/add:"):
             table = signals_table(explorer, ctx.view).head(int(size))
             refs = list(zip(table["doc_id"], table["position"].astype(int), strict=True))

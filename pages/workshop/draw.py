@@ -16,6 +16,7 @@ from seedscope.safety import escape_markdown
 from ui import context, sidebar, state
 from ui.drilldown import relevancy_dots
 from ui.trends import open_signal
+from ui.widgets import filters_caption
 from ui.workshop import corpus_key, store
 
 NEW_DECK = "__new__"
@@ -30,9 +31,9 @@ ctx = context.get()
 view, explorer = ctx.view, ctx.explorer
 
 st.title("Draw cards")
-st.caption(f"Filters: {ctx.state.describe()}")
+filters_caption(ctx)
 if view.empty or view.signals.empty:
-    sidebar.empty_state(ctx.state)
+    sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 
 # the seed: from the URL, else a fresh one (which then goes into the URL)

@@ -337,7 +337,7 @@ def collect(
         title=title or "Horizon-scanning briefing",
         corpus=corpus_label,
         generated=fmt_date(today),
-        filters=state.describe(),
+        filters=state.describe(explorer.label_of(state)),
         date_range=date_span(dated.min(), dated.max()) if len(dated) else "no dates",
         figures=figures,
         window_label=themes.window.label if themes.window else "no window",
@@ -349,5 +349,7 @@ def collect(
         heatmap=_heatmap(explorer, view),
         coverage=_coverage(coverage),
         documents=_documents(view),
-        messages=[] if len(docs) else [f"No documents match these filters ({state.describe()})."],
+        messages=[]
+        if len(docs)
+        else [f"No documents match these filters ({state.describe(explorer.label_of(state))})."],
     )

@@ -128,23 +128,10 @@ pages = {
 }
 context.publish(context.Context(choice, report, explorer, current, view, pages))
 
+menu = {group: [pages[name] for name in names] for group, names in sidebar.NAVIGATION}
+menu["Workshop"].append(pages["present"])  # hidden: reached by its secret link only
 navigation = st.navigation(
-    {
-        "Explore": [
-            pages[name]
-            for name in (
-                "overview",
-                "heatmaps",
-                "signals",
-                "trends",
-                "coverage",
-                "documents",
-                "vocabulary",
-                "health",
-            )
-        ],
-        "Workshop": [pages["draw"], pages["decks"], pages["present"]],
-    },
+    menu,
     # drawn by sidebar.navigation: links that carry the filters (one history entry each)
     position="hidden",
 )

@@ -159,6 +159,12 @@ class Explorer:
             return str(value)
         return self.facet(field, state).label(value)
 
+    def facet_option(self, field: str, value: str, state: FilterState | None = None) -> str:
+        """A filter value as a pick list shows it (with a concept's acronyms)."""
+        if field not in FACET_LISTS:
+            return str(value)
+        return self.facet(field, state).option(value)
+
     def label_of(self, state: FilterState) -> Callable[[str, str], str]:
         """``label(field, value)`` for :meth:`FilterState.describe` in this state."""
         return lambda field, value: self.facet_label(field, value, state)

@@ -23,6 +23,9 @@ from .concepts import ConceptIndex
 
 #: The tag lists behind the filterable facets: FilterState field -> list name.
 FACET_LISTS = {"themes": "Themes", "keywords": "Keywords"}
+#: A concept's spellings this short (acronyms) are shown beside its label in pick lists.
+SHORT_SPELLING = 5
+SHORT_SPELLINGS_SHOWN = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +45,19 @@ class Facet:
 
     def label(self, value: str) -> str:
         return str(self.labels.get(value, value))
+
+    def option(self, value: str) -> str:
+        """A value as a pick list shows it: its label, and the short spellings (acronyms)
+        it is also written as, so typing "ai" finds *artificial intelligence · AI · IA*."""
+        label = self.label(value)
+        short: dict[str, None] = {}
+        for written in self.written.get(value, ()):
+            text = written.strip()
+            if len(text) <= SHORT_SPELLING and text.casefold() not in label.casefold():
+                short.setdefault(text, None)
+            if len(short) == SHORT_SPELLINGS_SHOWN:
+                break
+        return " · ".join([label, *short])
 
     def resolve(self, values: Iterable[str]) -> tuple[str, ...]:
         """Ids for values as links carry them: ids stay, any spelling maps to its id,

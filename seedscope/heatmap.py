@@ -25,12 +25,15 @@ import numpy as np
 import pandas as pd
 
 from .explore import SECTIONS, Explorer, View
+from .facets import Facet
 from .filters import FilterState
 
 #: Row dimensions: key -> what the page calls it.
 ROW_DIMENSIONS: dict[str, str] = {
     "theme": "Theme",
+    "theme_top": "Theme, broadest concept",
     "keyword": "Keyword",
+    "keyword_top": "Keyword, broadest concept",
     "category": "Category",
     "type": "Type",
     "document": "Document",
@@ -50,7 +53,21 @@ MEASURES: dict[str, str] = {
 }
 
 #: Facets (seedscope.facets) behind the multi-valued row dimensions.
-_FACETS = {"theme": "themes", "keyword": "keywords"}
+_FACETS = {
+    "theme": "themes",
+    "keyword": "keywords",
+    "theme_top": "themes",
+    "keyword_top": "keywords",
+}
+#: Row dimensions that roll concepts up to the broadest concept above them.
+_ROLLED_UP = {"theme_top", "keyword_top"}
+
+
+def _facet(explorer: Explorer, view: View, rows: str) -> Facet:
+    """The facet behind a theme/keyword row dimension, as the view sees it."""
+    return explorer.facet(_FACETS[rows], view.state, rollup=rows in _ROLLED_UP)
+
+
 #: Document columns behind the single-valued dimensions.
 _DOC_COLUMNS = {"category": "category", "type": "doc_type", "month": "month", "quarter": "quarter"}
 #: Longest document title shown as a row label.
@@ -156,7 +173,7 @@ def _row_pairs(
     """
     doc_rows = view.documents["doc_row"].to_numpy(dtype=np.int64)
     if rows in _FACETS:
-        facet = explorer.facets[_FACETS[rows]]
+        facet = _facet(explorer, view, rows)
         in_view = np.zeros(len(explorer.documents), dtype=bool)
         in_view[doc_rows] = True
         pair_docs, pair_codes = facet.pairs(in_view)
@@ -271,7 +288,7 @@ def build_heatmap(
     candidates = np.flatnonzero(row_total > 0)
     if not len(candidates):
         return _empty(rows, cols, measure)
-    labels_of = _row_labeller(explorer, rows)
+    labels_of = _row_labeller(explorer, view, rows)
     if rows == "document":
         tie_text = explorer.documents["title_text"].to_numpy()[candidates]
     else:
@@ -338,11 +355,10 @@ def build_heatmap(
     )
 
 
-def _row_labeller(explorer: Explorer, rows: str) -> Callable[[str], str]:
+def _row_labeller(explorer: Explorer, view: View, rows: str) -> Callable[[str], str]:
     """What a row key is called (a theme's label; categories and types as they are)."""
     if rows in _FACETS:
-        facet = explorer.facets[_FACETS[rows]]
-        return facet.label
+        return _facet(explorer, view, rows).label
     return str
 
 
@@ -367,7 +383,7 @@ def _row_doc_mask(explorer: Explorer, view: View, rows: str, row_key: str) -> np
     docs = explorer.documents
     mask = np.zeros(len(docs), dtype=bool)
     if rows in _FACETS:
-        mask = explorer.facets[_FACETS[rows]].mask([row_key], len(docs))
+        mask = _facet(explorer, view, rows).mask([row_key], len(docs))
     elif rows == "document":
         row = explorer.row_of.get(row_key)
         if row is not None:
@@ -453,7 +469,8 @@ def cell_filter_changes(
     _check(row_dim, col_dim)
     changes: dict[str, object] = {}
     list_fields = {"theme": "themes", "keyword": "keywords", "category": "categories"}
-    list_fields["type"] = "types"
+    # a broadest concept's cell is that concept with everything below it
+    list_fields |= {"type": "types", "theme_top": "themes", "keyword_top": "keywords"}
     if row_dim in list_fields:
         changes[list_fields[row_dim]] = (row_key,)
     if col_dim == "section":

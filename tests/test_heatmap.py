@@ -353,8 +353,8 @@ def naive_counts(explorer: Explorer, view, rows: str, cols: str) -> pd.DataFrame
         ent["col"] = ent["section"]
     else:
         ent["col"] = docs[doc_columns[cols]].astype(object).to_numpy()[ent["doc_row"]]
-    if rows in ("theme", "keyword"):
-        list_name = {"theme": "Themes", "keyword": "Keywords"}[rows]
+    if rows in ("theme", "keyword", "theme_top", "keyword_top"):
+        list_name = "Themes" if rows.startswith("theme") else "Keywords"
         t = view.tags[view.tags["list"] == list_name]
         keys = t["value_norm"].astype(object).to_numpy()
         concepts = explorer.corpus.concepts
@@ -367,6 +367,17 @@ def naive_counts(explorer: Explorer, view, rows: str, cols: str) -> pd.DataFrame
                 )
             )
             keys = [concept_of.get((list_name, key), key) for key in keys]
+            if rows.endswith("_top"):  # up the broader column to the broadest concept
+                broader = dict(zip(concepts["concept"], concepts["broader"], strict=True))
+
+                def top(concept: str) -> str:
+                    seen = {concept}
+                    while isinstance(broader.get(concept), str) and broader[concept] not in seen:
+                        concept = broader[concept]
+                        seen.add(concept)
+                    return concept
+
+                keys = [top(key) for key in keys]
         pairs = pd.DataFrame({"doc_row": t["doc_row"].to_numpy(), "row": keys}).drop_duplicates()
     else:
         column = {"category": "category", "type": "doc_type", "document": "doc_id"}[rows]

@@ -18,10 +18,7 @@ from loaders import Corpus, build_cache, load_corpus
 from seedscope.filters import SignalRef
 from tests.conftest import ROOT
 
-PAGES = [
-    f"pages/explore/{name}.py"
-    for name in ("overview", "heatmaps", "signals", "documents", "health")
-]
+PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages" / "explore").glob("*.py"))
 SEED_DIR = ROOT / "seeds"
 
 
@@ -71,6 +68,22 @@ def texts(app: AppTest) -> str:
     parts += [s.value for s in app.subheader]
     parts += [t.value for t in app.title] + [h.value for h in app.header]
     return "\n".join(str(p) for p in parts)
+
+
+def test_the_sidebar_links_to_every_page_but_the_projector(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A page missing from the menu can only be reached by typing its address."""
+    app = make_app(monkeypatch, SEED_DIR, tmp_path / "cache").run()
+    menu = app.sidebar.get("page_link")
+    linked = {link.proto.page_script_hash for link in menu}
+    files = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "pages").rglob("*.py")
+        if path.name != "present.py"  # reached by its secret link only
+    }
+    assert {link.proto.label for link in menu} >= {"Trends", "Coverage", "Vocabulary"}
+    assert len(linked) == len(files), sorted(link.proto.label for link in menu)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -22,9 +22,23 @@ from . import state
 MAX_FACET_OPTIONS = 300
 
 #: Sidebar sections of page links: (heading, page names).
+#: The menu: every page an analyst or facilitator opens, by group. The
+#: projector's page is not here: it is reached by its secret link only.
 NAVIGATION = (
-    ("Explore", ("overview", "heatmaps", "signals", "documents", "health")),
-    ("Workshop", ("decks",)),
+    (
+        "Explore",
+        (
+            "overview",
+            "heatmaps",
+            "signals",
+            "trends",
+            "coverage",
+            "documents",
+            "vocabulary",
+            "health",
+        ),
+    ),
+    ("Workshop", ("draw", "decks")),
 )
 
 
@@ -82,7 +96,7 @@ def _labeller(
     count_of = counts.to_dict()
 
     def label(value: str) -> str:
-        return f"{explorer.facet_label(field, value, shown)} ({count_of.get(value, 0):,})"
+        return f"{explorer.facet_option(field, value, shown)} ({count_of.get(value, 0):,})"
 
     return label
 
@@ -127,7 +141,9 @@ def _concept_options(explorer: Explorer, shown: FilterState) -> None:
     ]
     if shown.raw or not selected:
         return
-    with sidebar.expander("What the selected concepts hold", icon=":material/dictionary:"):
+    with sidebar.expander(
+        "What the selected concepts hold", icon=":material/dictionary:", key="concepts_box"
+    ):
         for field, value in selected:
             facet = explorer.facet(field, shown)
             written = facet.written.get(value, ())

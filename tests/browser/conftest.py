@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from bench.server import CHROMIUM, Server, launch_chromium, start_server
 from tests.conftest import ROOT, shared_dir
@@ -228,3 +228,13 @@ def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
     finally:
         for server in servers:
             server.stop()
+
+
+def select_first_row(page: Page, grid: Locator) -> None:
+    """Select a data grid's first row the way a keyboard user does.
+
+    Focusing the grid's canvas puts the cursor on its first cell; Shift+Space
+    selects that cell's row (glide data grid's own shortcut), which reruns the app.
+    """
+    grid.locator('[data-testid="data-grid-canvas"]').focus()
+    page.keyboard.press("Shift+Space")

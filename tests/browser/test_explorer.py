@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     RUN_COUNTER_JS,
     Server,
     screenshot,
+    select_first_row,
     wait_for_app,
 )
 from tests.conftest import ROOT, shared_dir
@@ -115,29 +116,27 @@ def settled(page: Page, url_pattern: str) -> str:
     return url
 
 
-def select_first_row(page: Page, grid: Locator) -> None:
-    """Select a data grid's first row the way a keyboard user does.
-
-    Focusing the grid's canvas puts the cursor on its first cell; Shift+Space
-    selects that cell's row (glide data grid's own shortcut), which reruns the app.
-    """
-    grid.locator('[data-testid="data-grid-canvas"]').focus()
-    page.keyboard.press("Shift+Space")
+#: The concept an analyst picks by typing "artificial": its id in links, its option.
+AI_ID = "artificial-intelligence"
+AI_OPTION = re.compile(r"^artificial intelligence · AI \((\d[\d,]*)\)$")
 
 
-def pick_theme(page: Page, typed: str) -> str:
+def pick_theme(page: Page, typed: str, option: re.Pattern[str], value: str) -> str:
     """Type into Themes and press Enter, as an analyst does; the chosen tag's text."""
     box = page.locator(".st-key-f_theme [role='combobox']")
     box.click()
     box.press_sequentially(typed)
     # the list has filtered to what was typed (best match first) before Enter picks
     options = page.get_by_role("option")
-    expect(options.first).to_have_text(re.compile(rf"^{re.escape(typed)} \(\d+\)$", re.I))
+    expect(options.first).to_have_text(option)
     expect(page.get_by_role("option", name=re.compile(r"^Select"))).to_have_count(0)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
+    # leave the box, as a click elsewhere would: a focused box is taller, and the
+    # sidebar moving up under the next click would swallow that click
+    box.blur()
     expect(theme_tags(page)).to_have_count(1)
-    settled(page, rf"[?&]theme={re.escape(typed.casefold())}(&|$)")
+    settled(page, rf"[?&]theme={re.escape(value)}(&|$)")
     return theme_tags(page).inner_text()
 
 
@@ -227,29 +226,30 @@ def test_a_theme_changes_the_overview_and_back_undoes_each_change(
     expect(documents).to_have_text("177")
     expect(theme_tags(page)).to_have_count(0)
 
-    # typing "ai" and pressing Enter picks the highlighted theme, never "Select N matches"
-    tag = pick_theme(page, "ai")
-    assert re.fullmatch(r"AI \((\d[\d,]*)\)", tag), tag
+    # typing and pressing Enter picks the highlighted concept, never "Select N matches"
+    tag = pick_theme(page, "artificial", AI_OPTION, AI_ID)
+    assert AI_OPTION.fullmatch(tag), tag
     # the option promised this many documents; the headline metric shows exactly them
     promised = re.search(r"\((\d[\d,]*)\)", tag).group(1)  # type: ignore[union-attr]
     expect(documents).to_have_text(promised)
-    expect(page.get_by_text("Filters: themes: AI")).to_be_visible()
-    expect(chart.locator(".ytick text", has_text=re.compile(r"^AI$"))).to_have_count(1)
+    expect(page.get_by_text("Filters: themes: artificial intelligence")).to_be_visible()
+    ytick = re.compile(r"^artificial intelligence$")
+    expect(chart.locator(".ytick text", has_text=ytick)).to_have_count(1)
 
     raise_min_relevancy(page)
-    expect_url(page, r"/\?theme=ai&min_relevancy=1.5$")
+    expect_url(page, r"/\?theme=artificial-intelligence&min_relevancy=1.5$")
     page.locator(".st-key-page_links").get_by_role("link", name="Heatmaps").click()
     expect(title(page)).to_have_text("Heatmaps")
-    settled(page, r"/heatmaps\?theme=ai&min_relevancy=1.5$")
+    settled(page, r"/heatmaps\?theme=artificial-intelligence&min_relevancy=1.5$")
 
     # each Back is one step: the page, then the relevancy, then the theme
     page.go_back()
     expect(title(page)).to_have_text("Overview")
-    settled(page, r"/\?theme=ai&min_relevancy=1.5$")
+    settled(page, r"/\?theme=artificial-intelligence&min_relevancy=1.5$")
     expect(theme_tags(page)).to_have_count(1)
     expect(min_relevancy(page)).to_have_value("1.5")
     page.go_back()
-    settled(page, r"/\?theme=ai$")
+    settled(page, r"/\?theme=artificial-intelligence$")
     expect(min_relevancy(page)).to_have_value("1")
     expect(documents).to_have_text(promised)
     page.go_back()
@@ -258,7 +258,7 @@ def test_a_theme_changes_the_overview_and_back_undoes_each_change(
     expect(documents).to_have_text("177")
     # and Forward redoes
     page.go_forward()
-    settled(page, r"/\?theme=ai$")
+    settled(page, r"/\?theme=artificial-intelligence$")
     expect(theme_tags(page)).to_have_text([tag])
     assert_no_errors(page)
 
@@ -266,19 +266,19 @@ def test_a_theme_changes_the_overview_and_back_undoes_each_change(
 def test_a_theme_survives_changes_to_two_other_filters_in_either_order(
     corpus_server: Server, page: Page
 ) -> None:
-    """The option's label ("AI (8)") counts documents under the other filters; after
-    they change, the value must still be the theme, not the old label."""
+    """The option's label ("artificial intelligence · AI (29)") counts documents under the
+    other filters; after they change, the value must still be the concept, not the label."""
     open_app(page, corpus_server.url + "/signals")
-    pick_theme(page, "ai")
+    pick_theme(page, "artificial", AI_OPTION, AI_ID)
     date = lambda: type_date(page, "f_from", "2025-01-01")  # noqa: E731
     relevancy = lambda: raise_min_relevancy(page)  # noqa: E731
     for order in ((date, relevancy), (relevancy, date)):
         for step in order:
             step()
-            expect_url(page, r"[?&]theme=ai(&|$)")
+            expect_url(page, r"[?&]theme=artificial-intelligence(&|$)")
         url = expect_url(page, r"from=2025-01-01")
         assert "min_relevancy=1.5" in url and "%28" not in url, url
-        expect(theme_tags(page)).to_have_text([re.compile(r"^AI \(\d+\)$")])
+        expect(theme_tags(page)).to_have_text([AI_OPTION])
         expect(
             page.get_by_text(re.compile(r"^\d[\d,]* signals? · most relevant first"))
         ).to_be_visible()
@@ -287,7 +287,7 @@ def test_a_theme_survives_changes_to_two_other_filters_in_either_order(
         # undo both changes, then the other order
         page.go_back()
         page.go_back()
-        settled(page, r"/signals\?theme=ai$")
+        settled(page, r"/signals\?theme=artificial-intelligence$")
 
 
 PHONE = {"width": 390, "height": 844}
@@ -385,15 +385,16 @@ def test_signal_drilldown_and_related(corpus_server: Server, page: Page) -> None
 
 
 def test_shared_link_reopens_same_view(corpus_server: Server, page: Page, fresh_page: Page) -> None:
+    # a link made before concepts: the spelling "ai" opens the concept it belongs to
     open_app(page, f"{corpus_server.url}/signals?theme=ai&min_relevancy=4")
-    expect(theme_tags(page)).to_have_count(1)
+    expect(theme_tags(page)).to_have_text([AI_OPTION])
     expect(drilldown_name(page)).to_have_count(0)
     grid = page.locator('.st-key-signals_table [data-testid="stDataFrame"]')
     select_first_row(page, grid)
     expect(drilldown_name(page)).to_be_visible()
     # what a person copies from the address bar (page.url can lag: see location())
     shared = expect_url(page, r"[?&]signal=\w+(:|%3A)\d+(&|$)")
-    assert "theme=ai" in shared and "min_relevancy=4" in shared, shared
+    assert f"theme={AI_ID}" in shared and "min_relevancy=4" in shared, shared
     name = drilldown_name(page).inner_text()
     tags = theme_tags(page).all_inner_texts()
     relevancy = min_relevancy(page).input_value()

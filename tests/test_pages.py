@@ -158,7 +158,7 @@ def test_theme_filter_narrows_the_view(
     # the value is the concept's id
     expected = documents_of_concept(corpus, "Themes", AI)
     assert expected > documents_tagged(corpus, "Themes", "ai")  # every spelling counts
-    assert f"artificial intelligence ({expected})" in themes.options
+    assert f"artificial intelligence · AI ({expected})" in themes.options
     themes.set_value([AI]).run()
     assert metric(app, "Documents") == str(expected)
     assert param(app, "theme") == [AI]

@@ -71,12 +71,35 @@ def _with_matches(
     return table
 
 
-def signals_table(explorer: Explorer, view: View) -> pd.DataFrame:
+def _order(explorer: Explorer, view: View) -> np.ndarray:
+    """Positions of the view's signals in table order: best match first under a search,
+    then most relevant, then most recent (unrated and undated last)."""
+    signals = view.signals
+    relevancy = signals["relevancy"].to_numpy(dtype=float)
+    dates = explorer.documents["page_date"].to_numpy()[signals["doc_row"].to_numpy()]
+    keys = [
+        np.where(
+            np.isnat(dates), np.iinfo(np.int64).max, -dates.astype("datetime64[ns]").view(np.int64)
+        ),
+        np.where(np.isnan(relevancy), np.inf, -relevancy),
+    ]
+    if view.search is not None:
+        scores = view.search.entry_score[signals.index.to_numpy()]
+        keys.append(np.where(np.isnan(scores), np.inf, scores))
+    return np.lexsort(keys)
+
+
+def signals_table(explorer: Explorer, view: View, limit: int | None = None) -> pd.DataFrame:
     """Signals of the view with their document's title, date and themes.
 
     Most relevant first, then most recent; under a search, best match first.
+    ``limit`` keeps the first rows only, and builds only them (the Overview's ten
+    of 55,000).
     """
-    signals = view.signals
+    order = _order(explorer, view)
+    if limit is not None:
+        order = order[:limit]
+    signals = view.signals.iloc[order]
     rows = signals["doc_row"].to_numpy()
     docs = explorer.documents
     table = pd.DataFrame(
@@ -98,13 +121,6 @@ def signals_table(explorer: Explorer, view: View) -> pd.DataFrame:
         }
     )
     hits = view.search
-    if hits is not None:
-        table["_score"] = hits.entry_score[table["_entry"].to_numpy()]
-        keys, ascending = ["_score", "relevancy", "page_date"], [True, False, False]
-    else:
-        keys, ascending = ["relevancy", "page_date"], [False, False]
-    table = table.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
-    table = table.reset_index(drop=True)
     if hits is None:
         return table[SIGNAL_COLUMNS]
     top = table["_entry"].to_numpy()[:MAX_MARKED_ROWS]

@@ -95,3 +95,17 @@ def test_documents_count_their_signals_and_other_entries(explorer: Explorer) -> 
     later = table[table["doc_id"] == "later"].iloc[0]
     assert (later["signals"], later["other_entries"]) == (1, 1)
     assert table["doc_id"].tolist()[0] == "future"  # newest first
+
+
+@pytest.mark.parametrize("q", ["", "energy OR cells OR mining OR pumps"])
+def test_the_first_rows_alone_are_the_first_rows_of_the_whole_table(
+    explorer: Explorer, q: str
+) -> None:
+    view = explorer.view(FilterState(q=q))
+    whole = signals_table(explorer, view)
+    assert len(whole) == len(view.signals)
+    first = signals_table(explorer, view, limit=2)
+    pd.testing.assert_frame_equal(first, whole.head(2), check_dtype=False)
+    # most relevant first, the unrated last; under a search, the best match first
+    if not q:
+        assert whole["name"].tolist() == ["Sodium cells", "Heat pumps", "Moon mining"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -15,33 +16,49 @@ from seedscope.safety import escape_markdown
 from . import context, state
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str, caption: str | None = None) -> None:
-    """CSV and Parquet downloads of exactly these rows (files built on click)."""
-    if frame.empty:
+def downloads(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    key: str,
+    caption: str | None = None,
+    rows: int | None = None,
+) -> None:
+    """CSV and Parquet downloads of exactly these rows (files built on click).
+
+    ``frame`` may be a function that makes the rows (with ``rows``, how many),
+    so a page that shows the first 5,000 of 55,000 signals builds them all only
+    when someone downloads them.
+    """
+    count = len(frame) if isinstance(frame, pd.DataFrame) else int(rows or 0)
+    if not count:
         return
+
+    def table() -> pd.DataFrame:
+        return frame if isinstance(frame, pd.DataFrame) else frame()
+
     stem = file_stem(name)
     row = st.container(horizontal=True, vertical_alignment="center", key=f"{key}_row")
     row.download_button(
         "CSV",
-        data=lambda: to_csv_bytes(frame),
+        data=lambda: to_csv_bytes(table()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/download:",
         key=f"{key}_csv",
         on_click="ignore",
-        help=f"Download these {len(frame):,} rows as CSV",
+        help=f"Download these {count:,} rows as CSV",
     )
     row.download_button(
         "Parquet",
-        data=lambda: to_parquet_bytes(frame),
+        data=lambda: to_parquet_bytes(table()),
         file_name=f"{stem}.parquet",
         mime="application/vnd.apache.parquet",
         icon=":material/download:",
         key=f"{key}_parquet",
         on_click="ignore",
-        help=f"Download these {len(frame):,} rows as Parquet",
+        help=f"Download these {count:,} rows as Parquet",
     )
-    row.caption(caption or f"{len(frame):,} rows")
+    row.caption(caption or f"{count:,} rows")
 
 
 def plotly_chart(figure: Any, key: str, min_width: int = 0, **kwargs: Any) -> Any:

@@ -88,6 +88,6 @@ with right:
     if signals.empty:
         no_signals_note(ctx)
     else:
-        top = signals_table(explorer, view).head(10)
+        top = signals_table(explorer, view, limit=10)
         signal_links(ctx, top, key="overview_top_signals")
         downloads(top, "top-signals", key="overview_dl")

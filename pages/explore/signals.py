@@ -32,7 +32,6 @@ if view.signals.empty:
     no_signals_note(ctx)
     context.end()
 
-table = signals_table(explorer, view)
 searching = view.search is not None
 state.page_param("tab", "signals", ["signals", "outcomes"])
 choice = st.segmented_control(
@@ -69,11 +68,12 @@ if choice == "signals":
             ["title", "page_date"] if detail is None else []
         )
     with table_area:
-        shown = table.head(MAX_ROWS)
+        total = len(view.signals)
+        shown = signals_table(explorer, view, limit=MAX_ROWS)
         order = "best match first" if searching else "most relevant first"
-        more = f" (the first {len(shown):,} are listed)" if len(shown) < len(table) else ""
+        more = f" (the first {len(shown):,} are listed)" if len(shown) < total else ""
         st.caption(
-            f"{count_label(len(table), 'signal')}{more} · {order} · "
+            f"{count_label(total, 'signal')}{more} · {order} · "
             "click a column to sort, select a row to open it"
         )
         event = st.dataframe(
@@ -99,7 +99,7 @@ if choice == "signals":
             if picked:
                 state.open_signal(picked)
                 st.rerun()
-        downloads(table, "signals", key="signals_dl")
+        downloads(lambda: signals_table(explorer, view), "signals", key="signals_dl", rows=total)
         if detail is None:
             st.caption(
                 "Select a signal for today → change → in 10 years → driving force, "

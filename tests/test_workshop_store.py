@@ -490,6 +490,21 @@ def test_scores_must_be_whole_numbers_from_1_to_5(live, field: str, value: objec
     assert store.ratings(workshop.id) == []
 
 
+def test_numbers_read_from_a_table_are_accepted_as_plain_ints(live) -> None:
+    """Pages hand the store values from pandas rows: numpy integers, not ints."""
+    import numpy as np
+
+    store, workshop, key = live
+    rating = store.rate(workshop.id, ALICE, "water", np.int64(0), np.int64(4), np.int8(2))
+    assert (rating.position, rating.impact, rating.likelihood) == (0, 4, 2)
+    assert type(rating.impact) is int and type(rating.position) is int
+    assert store.set_current(workshop.id, key, np.int64(1)).current == 1
+    assert store.move_signal(workshop.deck_id, np.int64(0), np.int32(1)).signals[:2] == (
+        SIGNALS[1],
+        SIGNALS[0],
+    )
+
+
 @pytest.mark.parametrize(
     "participant",
     [

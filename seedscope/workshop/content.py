@@ -19,7 +19,7 @@ from .models import Signal, SlideText
 
 
 def _text(value: object) -> str | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return None
     text = str(value).strip()
     return text or None

@@ -22,10 +22,18 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import UnknownElement
 
 from loaders.schema import CONTRACT as TABLES
 from seedscope.filters import FilterState, SignalRef
-from seedscope.uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, size_label
+from seedscope.uploads import (
+    ALLOWED_SUFFIXES,
+    ARCHIVE_SUFFIX,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    size_label,
+)
 from tests.conftest import ROOT
 from tests.test_pages import open_expander
 
@@ -216,10 +224,24 @@ def test_readme_upload_limits_equal_the_code() -> None:
     assert stated == code, f"README.md says {stated}; seedscope.uploads says {code}"
 
 
-def uploader_help(app: AppTest) -> str:
+#: How the README names the files an upload takes.
+UPLOAD_KINDS = re.compile(r"uploads ((?:`\.\w+`/?)+) files or a `(\.\w+)` of them")
+
+
+def test_readme_names_the_file_kinds_an_upload_takes() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    match = UPLOAD_KINDS.search(text)
+    assert match, f"README.md no longer names the upload's files as {UPLOAD_KINDS.pattern!r}"
+    stated = set(re.findall(r"`(\.\w+)`", match.group(1))) | {match.group(2)}
+    assert stated == ALLOWED_SUFFIXES | {ARCHIVE_SUFFIX}, differences(
+        "the files an upload takes", stated, ALLOWED_SUFFIXES | {ARCHIVE_SUFFIX}
+    )
+
+
+def corpus_uploader(app: AppTest) -> UnknownElement:
     for widget in app.get("file_uploader"):
         if widget.key == "corpus_upload":
-            return str(widget.help)
+            return widget
     raise AssertionError("no corpus_upload file uploader in the sidebar")
 
 
@@ -231,7 +253,10 @@ def test_the_sidebar_states_the_same_upload_limits(
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not app.exception, [e.value for e in app.exception]
     open_expander(app, "own_corpus")  # the panel sends its uploader only while open
-    shown = uploader_help(app)
+    uploader = corpus_uploader(app)
+    # the file picker offers exactly the files the upload then takes
+    assert set(uploader.proto.type) == ALLOWED_SUFFIXES | {ARCHIVE_SUFFIX}
+    shown = str(uploader.help)
     match = re.search(r"([\d,]+) files and ([\d.]+ MiB)", shown)
     assert match, f"the upload help no longer states its limits: {shown!r}"
     assert (match.group(1), match.group(2)) == (f"{MAX_FILES:,}", size_label(MAX_TOTAL_BYTES))

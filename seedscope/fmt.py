@@ -31,6 +31,13 @@ def as_number(value: object) -> float | None:
     raise TypeError(f"{value!r} is not a number")
 
 
+def cell_text(value: object) -> str | None:
+    """A table cell's text, stripped; None when it is missing or blank."""
+    if is_missing(value):
+        return None
+    return str(value).strip() or None
+
+
 def count_label(count: int, noun: str, plural: str | None = None) -> str:
     """``1 document``, ``10,000 documents``."""
     word = noun if count == 1 else (plural or f"{noun}s")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seedscope.fmt import MISSING, fmt_mean, fmt_relevancy, fmt_share, is_missing
+from seedscope.fmt import MISSING, cell_text, fmt_mean, fmt_relevancy, fmt_share, is_missing
 
 MISSING_VALUES = [None, float("nan"), np.nan, np.float32("nan"), pd.NA, pd.NaT]
 
@@ -34,3 +34,10 @@ def test_a_value_that_is_not_a_number_is_an_error_not_a_guess() -> None:
 def test_a_list_is_a_value_even_when_it_holds_missing_ones() -> None:
     assert not is_missing([float("nan")]) and not is_missing(np.array([np.nan]))
     assert not is_missing([]) and not is_missing(("a", "b"))
+
+
+def test_a_cell_is_its_stripped_text_or_none() -> None:
+    assert [cell_text(v) for v in MISSING_VALUES] == [None] * len(MISSING_VALUES)
+    assert cell_text("  \n ") is None
+    assert cell_text("  Solar roofs ") == "Solar roofs"
+    assert cell_text(4.5) == "4.5"

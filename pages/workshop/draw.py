@@ -6,12 +6,10 @@ cards; "Draw again" picks a new seed. Each card can go into a workshop deck.
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from seedscope.draw import DEFAULT_CARDS, MAX_CARDS, draw_cards, new_seed, parse_seed
-from seedscope.fmt import count_label, fmt_date
+from seedscope.fmt import cell_text, count_label, fmt_date
 from seedscope.safety import escape_markdown
 from ui import context, sidebar, state
 from ui.drilldown import relevancy_dots
@@ -112,10 +110,9 @@ for start in range(0, len(cards), per_row):
             st.markdown(f"#### {escape_markdown(card['name'])}")
             st.caption(relevancy_dots(card["relevancy"]))
             for field, label in STEPS:
-                value = card[field]
-                missing = value is None or (isinstance(value, float) and math.isnan(value))
-                text = "*not stated*" if missing else escape_markdown(value)
-                st.markdown(f"**{label}:** {text}")
+                text = cell_text(card[field])
+                shown = "*not stated*" if text is None else escape_markdown(text)
+                st.markdown(f"**{label}:** {shown}")
             st.caption(f"{escape_markdown(card['title'])} · {fmt_date(card['page_date'])}")
             left, right = st.columns(2)
             added = ref in in_deck

@@ -23,7 +23,7 @@ from ..coverage import Coverage, compute_coverage
 from ..emerging import emerging_signals, weak_signals
 from ..explore import Explorer, View
 from ..filters import FilterState
-from ..fmt import date_span, fmt_date, fmt_relevancy
+from ..fmt import cell_text, date_span, fmt_date, fmt_relevancy
 from ..heatmap import build_heatmap
 from ..safety import safe_url
 from ..tables import signals_table
@@ -39,13 +39,6 @@ LISTED_SIGNALS = 15
 HEATMAP_ROWS = 12
 UNCLASSIFIED_LISTED = 20
 BLIND_THRESHOLD = 3
-
-
-def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 @dataclass
@@ -180,10 +173,10 @@ def _top_signals(explorer: Explorer, view: View) -> list[dict[str, Any]]:
                 "title": row.title,
                 "date": fmt_date(row.page_date),
                 "steps": [
-                    ("Today", _text(entry["description"])),
-                    ("Change", _text(entry["change"])),
-                    ("In 10 years", _text(entry["ten_year"])),
-                    ("Driving force", _text(entry["driving_force"])),
+                    ("Today", cell_text(entry["description"])),
+                    ("Change", cell_text(entry["change"])),
+                    ("In 10 years", cell_text(entry["ten_year"])),
+                    ("Driving force", cell_text(entry["driving_force"])),
                 ],
             }
         )
@@ -281,7 +274,7 @@ def _documents(view: View) -> list[dict[str, Any]]:
                 "title": title,
                 "date": fmt_date(date, missing="undated"),
                 "url": link,
-                "host": (urlsplit(link).hostname or "") if link else _text(source),
+                "host": (urlsplit(link).hostname or "") if link else cell_text(source),
             }
         )
     return out

@@ -13,16 +13,9 @@ import pandas as pd
 
 from seedscope.explore import Explorer, View
 from seedscope.filters import FilterState
-from seedscope.fmt import fmt_date
+from seedscope.fmt import as_number, cell_text, fmt_date
 
 from .models import Signal, SlideText
-
-
-def _text(value: object) -> str | None:
-    if value is None or pd.isna(value):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def slide_text(explorer: Explorer, doc_id: str, position: int) -> SlideText | None:
@@ -35,13 +28,13 @@ def slide_text(explorer: Explorer, doc_id: str, position: int) -> SlideText | No
     row = match.iloc[0]
     relevancy = row["relevancy"]
     return SlideText(
-        name=_text(row["name"]) or "(no name)",
-        description=_text(row["description"]),
-        change=_text(row["change"]),
-        ten_year=_text(row["ten_year"]),
-        driving_force=_text(row["driving_force"]),
-        relevancy=None if pd.isna(relevancy) else float(relevancy),
-        source=_text(document["title_text"]),
+        name=cell_text(row["name"]) or "(no name)",
+        description=cell_text(row["description"]),
+        change=cell_text(row["change"]),
+        ten_year=cell_text(row["ten_year"]),
+        driving_force=cell_text(row["driving_force"]),
+        relevancy=as_number(relevancy),
+        source=cell_text(document["title_text"]),
         page_date=None if pd.isna(document["page_date"]) else fmt_date(document["page_date"]),
     )
 

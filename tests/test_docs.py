@@ -24,6 +24,8 @@ from markdown_it.token import Token
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import UnknownElement
 
+from loaders.cache import GRACE_SECONDS
+from loaders.decoding import BINARY_CONTROL_SHARE, HEAD
 from loaders.schema import CONTRACT as TABLES
 from seedscope.filters import FilterState, SignalRef
 from seedscope.uploads import (
@@ -34,6 +36,8 @@ from seedscope.uploads import (
     MAX_TOTAL_BYTES,
     size_label,
 )
+from seedscope.workshop import JOIN_CODE_LENGTH, MAX_COMMENT_LENGTH
+from seedscope.workshop.room.address import DEFAULT_PORT
 from tests.conftest import ROOT
 from tests.test_pages import open_expander
 
@@ -194,22 +198,61 @@ def test_readme_url_parameters_equal_the_filter_state() -> None:
 # -- the command line ----------------------------------------------------------
 
 
-def test_every_command_line_option_is_in_the_readme() -> None:
+#: Every command a user runs by hand, as README.md names it.
+COMMANDS = [("loaders",), ("seedscope", "brief"), ("seedscope.workshop.room",)]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_line_option_is_in_the_readme(command: tuple[str, ...]) -> None:
+    module, *sub = command
     shown = subprocess.run(
-        [sys.executable, "-m", "loaders", "--help"],
+        [sys.executable, "-m", module, *sub, "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     options = set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", shown)) - {"--help"}
-    assert options, f"no options found in python -m loaders --help:\n{shown}"
+    assert options, f"no options found in python -m {' '.join(command)} --help:\n{shown}"
     readme = README.read_text(encoding="utf-8")
+    assert f"python -m {' '.join(command)}" in readme, f"README.md never names {command}"
     missing = sorted(o for o in options if not re.search(rf"{o}(?![\w-])", readme))
-    assert not missing, f"python -m loaders --help offers {missing}, README.md never mentions them"
+    assert not missing, (
+        f"python -m {' '.join(command)} --help offers {missing}, README.md never mentions them"
+    )
 
 
 # -- stated limits -------------------------------------------------------------
+
+WORDS = {"six": 6, "ten": 10, "tenth": 0.1}
+
+
+def number(text: str) -> float:
+    return WORDS[text] if text in WORDS else float(text.replace(",", ""))
+
+
+#: A limit README.md states (the first group of the pattern, in its units) and the
+#: value the code has; the units (seconds, KB) are converted where they differ.
+STATED = {
+    "comment length": (r"optional comment \(at most ([\d,]+)\s+characters", MAX_COMMENT_LENGTH),
+    "join code length": (r"type the (\w+)-character code", JOIN_CODE_LENGTH),
+    "room server port": (r"`SEEDSCOPE_ROOM_PORT` \(default (\d+)\)", DEFAULT_PORT),
+    "old generation kept": (r"generation is kept for at least (\w+) seconds", GRACE_SECONDS),
+    "binary share": (r"more than a (\w+) of its first", BINARY_CONTROL_SHARE),
+    "binary head, KB": (r"of its first (\d+) KB are control bytes", HEAD / 1024),
+}
+
+
+@pytest.mark.parametrize("limit", sorted(STATED))
+def test_each_limit_the_readme_states_equals_the_code(limit: str) -> None:
+    pattern, in_code = STATED[limit]
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    match = re.search(pattern, text)
+    assert match, f"README.md no longer states the {limit} as {pattern!r}"
+    assert number(match.group(1)) == in_code, (
+        f"README.md states the {limit} as {match.group(1)}; the code has {in_code}"
+    )
+
 
 #: How the README states the upload limits (the sentence on "Your own corpus").
 LIMITS = re.compile(r"at most ([\d,]+) files, ([\d.]+ MiB) in all and ([\d.]+ MiB) per file")

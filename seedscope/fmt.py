@@ -78,10 +78,16 @@ def fmt_mean(value: object) -> str:
     return MISSING if number is None else f"{number:.1f}"
 
 
-def fmt_share(value: object) -> str:
-    """A 0–1 share as a whole percentage (``42 %``); :data:`MISSING` when there is none."""
+def fmt_share(value: object, decimals: int = 0) -> str:
+    """A 0–1 share as a percentage (``42 %``; ``2.5 %`` and ``25 %`` with one decimal:
+    as many as the value needs, at most ``decimals``); :data:`MISSING` when there is none."""
     number = as_number(value)
-    return MISSING if number is None else f"{number * 100:.0f} %"
+    if number is None:
+        return MISSING
+    text = f"{number * 100:.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} %"
 
 
 def date_span(first: object, last: object) -> str:

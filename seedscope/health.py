@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .explore import SECTIONS, Explorer
+from loaders.schema import SECTIONS
+
+from .explore import Explorer
 
 
 def entries_per_section(explorer: Explorer) -> pd.Series:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from seedscope.draw import DEFAULT_CARDS, MAX_CARDS, draw_cards, new_seed, parse_seed
+from seedscope.filters import SignalRef
 from seedscope.fmt import cell_text, count_label, fmt_date
 from seedscope.safety import escape_markdown
 from ui import context, sidebar, state
 from ui.drilldown import relevancy_dots
-from ui.trends import open_signal
 from ui.widgets import filters_caption
 from ui.workshop import corpus_key, store
 
@@ -128,4 +128,4 @@ for start in range(0, len(cards), per_row):
             if right.button(
                 "Open", key=f"card_open_{i}", icon=":material/sensors:", width="stretch"
             ):
-                open_signal(*ref)
+                context.open_signal(SignalRef(*ref))

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from loaders.schema import SIGNALS
 from seedscope.explore import Explorer, View
-from seedscope.filters import FilterState
+from seedscope.filters import FilterState, SignalRef
 from seedscope.fmt import as_number, cell_text, fmt_date
 
 from .models import Signal, SlideText
@@ -21,7 +22,7 @@ from .models import Signal, SlideText
 def slide_text(explorer: Explorer, doc_id: str, position: int) -> SlideText | None:
     """A signal's words as the room sees them; None when the corpus lacks it."""
     entries = explorer.doc_entries(doc_id)
-    match = entries[(entries["section"] == "Signals") & (entries["position"] == position)]
+    match = entries[(entries["section"] == SIGNALS) & (entries["position"] == position)]
     document = explorer.document(doc_id)
     if match.empty or document is None:
         return None
@@ -41,8 +42,7 @@ def slide_text(explorer: Explorer, doc_id: str, position: int) -> SlideText | No
 
 def missing_slide(signal: Signal) -> SlideText:
     """What the room sees of a deck signal the corpus no longer has."""
-    doc_id, position = signal
-    return SlideText(name=f"{doc_id}:{position} (not in this corpus)")
+    return SlideText(name=f"{SignalRef(*signal)} (not in this corpus)")
 
 
 def slide_texts(explorer: Explorer, signals: Iterable[Signal]) -> dict[Signal, SlideText]:

@@ -59,29 +59,33 @@ period = state.page_param("period", "quarter", list(PERIODS))
 window_quarters = int(state.page_param("window", "2", WINDOWS))
 min_docs = int(state.page_param("min_docs", "3", MIN_DOCS))
 
-a, b, c, d, e = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
-a.segmented_control(
+concepts_cell, period_cell, window_cell, min_docs_cell, briefing_cell = st.columns(
+    5, vertical_alignment="bottom"
+)
+concepts_cell.segmented_control(
     "Concepts",
     list(CONCEPT_FACETS),
     format_func=CONCEPT_FACETS.get,
     key="p_concepts",
     required=True,
 )
-b.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, key="p_period", required=True)
-c.selectbox(
+period_cell.segmented_control(
+    "Period", list(PERIODS), format_func=PERIODS.get, key="p_period", required=True
+)
+window_cell.selectbox(
     "Recent window",
     WINDOWS,
     key="p_window",
     format_func=lambda n: f"last {n} full quarter{'s' if n != '1' else ''}",
 )
-d.selectbox(
+min_docs_cell.selectbox(
     "Minimum documents",
     MIN_DOCS,
     key="p_min_docs",
     help="A concept needs this many documents inside the window (new, rising) or before it "
     "(fading) to get a label",
 )
-with e:
+with briefing_cell:
     briefing_download(ctx, window_quarters, key="trends_briefing")
 
 today = dt.date.today()

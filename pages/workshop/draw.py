@@ -75,11 +75,11 @@ if st.session_state.get("draw_deck") not in options:
     active = st.session_state.get("active_deck")
     st.session_state["draw_deck"] = active if active in deck_names else options[0]
 
-a, b, c = st.columns([2, 2, 3], vertical_alignment="bottom")
-a.selectbox(
+count_cell, again_cell, deck_cell = st.columns([2, 2, 3], vertical_alignment="bottom")
+count_cell.selectbox(
     "Cards", [str(n) for n in range(1, MAX_CARDS + 1)], key="draw_count", help="How many to draw"
 )
-b.button(
+again_cell.button(
     "Draw again",
     on_click=draw_again,
     icon=":material/casino:",
@@ -87,7 +87,7 @@ b.button(
     key="draw_again",
     width="stretch",
 )
-target = c.selectbox(
+target = deck_cell.selectbox(
     "Add cards to",
     options,
     key="draw_deck",

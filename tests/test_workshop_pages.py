@@ -65,8 +65,8 @@ def test_deck_made_from_the_filters_lists_its_signals(
 ) -> None:
     app = app_on("decks", monkeypatch, corpus_dir, cache)
     assert "No deck yet" in visible_text(app)
-    app.number_input[0].set_value(4)
-    app.button[0].click().run()  # the form's submit button
+    app.number_input(key="new_deck_size").set_value(4)
+    app.button(key="new_deck_create").click().run()
     decks = store(data_dir).list_decks(str(corpus_dir))
     assert len(decks) == 1 and len(decks[0].signals) == 4
     assert app.container(key="deck_item_3") is not None

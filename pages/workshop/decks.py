@@ -44,16 +44,21 @@ left, right = st.columns([2, 3], gap="large")
 with left:
     st.subheader("New deck", anchor=False)
     with st.form("new_deck", border=True):
-        name = st.text_input("Name", value="Workshop deck", max_chars=MAX_NAME_LENGTH)
+        name = st.text_input(
+            "Name", value="Workshop deck", max_chars=MAX_NAME_LENGTH, key="new_deck_name"
+        )
         size = st.number_input(
             "Signals from the current filters",
             0,
             60,
             10,
             help="The most relevant signals under the sidebar filters; 0 for an empty deck",
+            key="new_deck_size",
         )
         st.caption(f"Filters: {ctx.state.describe(ctx.explorer.label_of(ctx.state))}")
-        if st.form_submit_button("Create deck", type="primary", icon=":material/add:"):
+        if st.form_submit_button(
+            "Create deck", type="primary", icon=":material/add:", key="new_deck_create"
+        ):
             table = signals_table(explorer, ctx.view).head(int(size))
             refs = list(zip(table["doc_id"], table["position"].astype(int), strict=True))
             try:

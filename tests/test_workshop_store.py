@@ -524,7 +524,7 @@ def test_numbers_read_from_a_table_are_accepted_as_plain_ints(live) -> None:
 def test_participant_token_must_be_well_formed(live, participant: object) -> None:
     store, workshop, _ = live
     with pytest.raises(RatingRefused, match="participant"):
-        store.rate(workshop.id, participant, "water", 0, 3, 3)  # type: ignore[arg-type]
+        store.rate(workshop.id, participant, "water", 0, 3, 3)
     assert store.ratings(workshop.id) == []
     for ok in ["a" * 16, "Z" * 64, "A_b-" * 4]:
         store.rate(workshop.id, ok, "water", 0, 3, 3)
@@ -540,7 +540,7 @@ def test_long_comments_are_refused_not_truncated(live) -> None:
     exact = store.rate(workshop.id, ALICE, "water", 0, 3, 3, "  " + "y" * 280 + "\n")
     assert exact.comment == "y" * 280
     with pytest.raises(RatingRefused, match="text"):
-        store.rate(workshop.id, BOB, "water", 0, 3, 3, 42)  # type: ignore[arg-type]
+        store.rate(workshop.id, BOB, "water", 0, 3, 3, 42)
 
 
 def test_comments_are_stored_as_plain_one_line_text(live) -> None:
@@ -563,7 +563,7 @@ def test_ratings_for_missing_closed_or_forged_targets_are_refused(live) -> None:
     with pytest.raises(RatingRefused, match="not part of this workshop"):
         store.rate(workshop.id, ALICE, "water' OR '1'='1", 0, 3, 3)
     with pytest.raises(RatingRefused, match="not part of this workshop"):
-        store.rate(workshop.id, ALICE, "water", "0", 3, 3)  # type: ignore[arg-type]
+        store.rate(workshop.id, ALICE, "water", "0", 3, 3)
     other_deck = store.create_deck("Other", "seeds", [("secret", 0)])
     store.start_workshop(other_deck.id)
     with pytest.raises(RatingRefused, match="not part of this workshop"):

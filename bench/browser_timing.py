@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench.server import ROOT, launch_chromium, start_server
+from tests.support.server import ROOT, launch_chromium, start_server
 
 BARE_APP = ROOT / "bench" / "apps" / "bare_chart.py"
 BARE_SELECTOR = ".st-key-bare_chart"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from bench.browser_timing import BARE_APP, BARE_SELECTOR, time_to_chart
 from bench.common import ROOT, generated_corpus, report, shared_dir, verdict
-from bench.server import start_server
 from loaders import build_cache, read_cache
+from tests.support.server import start_server
 
 PAGES = ["overview", "heatmaps", "signals", "documents", "health"]
 #: Filter changes cycled through on every page (theme, then relevancy, then text).
@@ -151,7 +151,7 @@ def visit(base: str, paths: list[str]) -> None:
     """Open each page in chromium and wait until its script run has finished."""
     from playwright.sync_api import sync_playwright
 
-    from bench.server import launch_chromium
+    from tests.support.server import launch_chromium
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)

@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from bench.server import launch_chromium
+from tests.support.server import launch_chromium
 
 # -- light phones ---------------------------------------------------------------------
 

@@ -38,8 +38,8 @@ from pathlib import Path
 
 from bench.common import ROOT, report, verdict
 from bench.room_phones import BrowserPhones, LightCrowd
-from bench.server import free_port
 from seedscope.workshop import SlideText, WorkshopStore
+from tests.support.server import free_port
 
 FOLLOW_TARGET_S = 1.0
 CONFIRM_TARGET_S = 1.0

@@ -242,4 +242,4 @@ def _fill_counts(report: BuildReport, manifest: dict) -> None:
     report.built_at = manifest.get("built_at", "")
 
 
-__all__ = ["Build", "BuildReport", "Progress", "build_cache", "run"]
+__all__ = ["BuildReport", "Progress", "build_cache", "run"]

@@ -268,7 +268,6 @@ __all__ = [
     "collect_garbage",
     "current_generation",
     "discard",
-    "generation_number",
     "link_or_copy",
     "new_generation_dir",
     "next_generation_number",

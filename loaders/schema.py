@@ -6,7 +6,8 @@ in words. Bump :data:`SCHEMA_VERSION` whenever a column changes and
 bump makes the next build rebuild the cache from scratch.
 
 The names the rest of the project shares with the loaders live here too, once:
-the canonical entry sections, the document suffixes and the entry columns.
+the canonical entry sections, the concept tag lists, the document suffixes and
+the entry columns.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ PARSER_VERSION = 2
 #: The canonical entry sections, in the order summaries list them. A table
 #: under any other heading keeps that heading as its section.
 SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
+#: The section whose entries are signals (drill-downs, clusters and workshops are about them).
+SIGNALS = SECTIONS[0]
+#: The tag lists whose values are concepts (see the ``concepts`` table).
+CONCEPT_LISTS = ("Themes", "Keywords")
 #: File suffixes (compared case-insensitively) that make a file a seed document.
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
 #: ``problems.severity``: the file could not be loaded / it loaded with something to know.

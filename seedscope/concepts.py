@@ -24,11 +24,10 @@ import pandas as pd
 
 from loaders.concepts.keys import fingerprint, joined_key, slug
 from loaders.concepts.vocabulary import VocabConcept
+from loaders.schema import CONCEPT_LISTS
 
-#: The facets that hold concepts, and the tag list behind each.
-CONCEPT_FACETS = {"themes": "Themes", "keywords": "Keywords"}
-#: How a value that no rule or vocabulary claimed is shown in ``how``.
-HOW_SAME = "same"
+#: The facets that hold concepts (FilterState fields), and the tag list behind each.
+CONCEPT_FACETS = dict(zip(("themes", "keywords"), CONCEPT_LISTS, strict=True))
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from loaders.schema import CONCEPT_LISTS, SIGNALS
+
 from .explore import Explorer, View
-from .grouping import CONCEPT_LISTS, tag_concepts
+from .grouping import tag_concepts
 from .trends import PERIODS, period_keys
 
 FAMILIES = ("Social", "Technological", "Economic", "Environmental", "Political", "Values", "Legal")
@@ -128,7 +130,7 @@ def entry_families(explorer: Explorer) -> EntryFamilies:
         else:
             uniques, codes = np.unique(change.astype(str).to_numpy(), return_inverse=True)
             named = [families_named(c) for c in uniques]
-        is_signal = (entries["section"] == "Signals").to_numpy()
+        is_signal = (entries["section"] == SIGNALS).to_numpy()
         ev_entry, ev_family = [], []
         for code, families in enumerate(named):
             if not families:
@@ -144,7 +146,7 @@ def entry_families(explorer: Explorer) -> EntryFamilies:
 
         # 2. the families of each document's concepts
         doc_pairs = []
-        for list_name in CONCEPT_LISTS.values():
+        for list_name in CONCEPT_LISTS:
             pairs = tag_concepts(explorer, list_name)
             steep = pairs.concepts["steep"]
             family = np.array([_family_code(s) for s in steep], dtype=np.int64)
@@ -306,7 +308,7 @@ def compute_coverage(
     doc_period, periods = period_codes(explorer, period)
     dates = explorer.documents["page_date"]
     usable = (dates.notna() & (dates <= today_ts)).to_numpy()
-    signal = sections.index("Signals") if "Signals" in sections else -2
+    signal = sections.index(SIGNALS) if SIGNALS in sections else -2
     is_signal = (section == signal) & usable[doc_row]
     columns = doc_period[doc_row[is_signal]]
     present = np.unique(columns)
@@ -363,7 +365,7 @@ def compute_coverage(
 def unclassified_concepts(explorer: Explorer, doc_in_view: np.ndarray) -> pd.DataFrame:
     """Concepts of the view's documents without a STEEP family, most documents first."""
     frames = []
-    for list_name in CONCEPT_LISTS.values():
+    for list_name in CONCEPT_LISTS:
         pairs = tag_concepts(explorer, list_name)
         keep = doc_in_view[pairs.doc_row]
         counts = np.bincount(pairs.code[keep], minlength=len(pairs.concepts))

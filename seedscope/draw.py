@@ -14,6 +14,8 @@ import secrets
 import numpy as np
 import pandas as pd
 
+from loaders.schema import ENTRY_TEXT_COLUMNS
+
 from .explore import Explorer, View
 
 DEFAULT_CARDS = 5
@@ -65,10 +67,7 @@ def draw_cards(explorer: Explorer, view: View, count: int, seed: int) -> pd.Data
     docs = explorer.documents
     rows = picked["doc_row"].to_numpy()
     cards = pd.DataFrame(
-        {
-            column: picked[column].astype(object).to_numpy()
-            for column in ("name", "description", "change", "ten_year", "driving_force")
-        }
+        {column: picked[column].astype(object).to_numpy() for column in ENTRY_TEXT_COLUMNS}
     )
     cards["name"] = cards["name"].where(cards["name"].notna(), "(no name)")
     cards["relevancy"] = picked["relevancy"].to_numpy(dtype=float)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from loaders.schema import SIGNALS
+
 from .explore import Explorer
 
 
@@ -32,7 +34,7 @@ def signal_detail(explorer: Explorer, doc_id: str, position: int) -> SignalDetai
     if document is None:
         return None
     entries = explorer.doc_entries(doc_id)
-    is_signal = (entries["section"] == "Signals").to_numpy()
+    is_signal = (entries["section"] == SIGNALS).to_numpy()
     signals = entries[is_signal]
     match = signals[signals["position"] == position]
     if match.empty:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .concepts import ConceptIndex
+from .concepts import CONCEPT_FACETS, ConceptIndex
 
-#: The tag lists behind the filterable facets: FilterState field -> list name.
-FACET_LISTS = {"themes": "Themes", "keywords": "Keywords"}
+#: The filterable facets are the concept facets: FilterState field -> list name.
+FACET_LISTS = CONCEPT_FACETS
 #: A concept's spellings this short (acronyms) are shown beside its label in pick lists.
 SHORT_SPELLING = 5
 SHORT_SPELLINGS_SHOWN = 2

@@ -6,6 +6,8 @@ same everywhere (:data:`MISSING`, never "None", "nan" or a hyphen).
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 
 #: What a missing number or text shows as.
@@ -16,10 +18,24 @@ def is_missing(value: object) -> bool:
     """None, NaN, NaT and pandas.NA; a list or an array is never missing."""
     if value is None:
         return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # array-likes: not a single missing value
-        return False
+    # pd.isna of a list answers per item; a list is a value, not a missing one
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def as_number(value: object) -> float | None:
+    """A number (numpy's and numeric text too) as a float; None when missing."""
+    if is_missing(value):
+        return None
+    if isinstance(value, numbers.Real | str):
+        return float(value)
+    raise TypeError(f"{value!r} is not a number")
+
+
+def cell_text(value: object) -> str | None:
+    """A table cell's text, stripped; None when it is missing or blank."""
+    if is_missing(value):
+        return None
+    return str(value).strip() or None
 
 
 def count_label(count: int, noun: str, plural: str | None = None) -> str:
@@ -50,24 +66,28 @@ def fmt_date(value: object, missing: str = "no date") -> str:
 
 def fmt_relevancy(value: object) -> str:
     """``4``, ``3.5``; :data:`MISSING` for a missing relevancy."""
-    if is_missing(value):
+    number = as_number(value)
+    if number is None:
         return MISSING
-    number = float(value)  # type: ignore[arg-type]
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
 def fmt_mean(value: object) -> str:
     """A mean relevancy with one decimal (``4.0``); :data:`MISSING` when nothing was rated."""
-    if is_missing(value):
-        return MISSING
-    return f"{float(value):.1f}"  # type: ignore[arg-type]
+    number = as_number(value)
+    return MISSING if number is None else f"{number:.1f}"
 
 
-def fmt_share(value: object) -> str:
-    """A 0–1 share as a whole percentage (``42 %``); :data:`MISSING` when there is none."""
-    if is_missing(value):
+def fmt_share(value: object, decimals: int = 0) -> str:
+    """A 0–1 share as a percentage (``42 %``; ``2.5 %`` and ``25 %`` with one decimal:
+    as many as the value needs, at most ``decimals``); :data:`MISSING` when there is none."""
+    number = as_number(value)
+    if number is None:
         return MISSING
-    return f"{float(value) * 100:.0f} %"  # type: ignore[arg-type]
+    text = f"{number * 100:.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} %"
 
 
 def date_span(first: object, last: object) -> str:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from loaders.schema import CONCEPT_LISTS, SIGNALS
+
 from .explore import Explorer
 
-#: The tag lists that hold concepts, as the page switch names them.
-CONCEPT_LISTS = {"themes": "Themes", "keywords": "Keywords"}
 CONCEPT_COLUMNS = ["list", "value_norm", "concept", "label", "broader", "steep"]
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -43,7 +43,7 @@ def normalise_name(text: object) -> str:
 
 def _provisional_concepts(tags: pd.DataFrame) -> pd.DataFrame:
     """One concept per (list, value_norm), labelled with its most common spelling."""
-    rows = tags[tags["list"].isin(list(CONCEPT_LISTS.values()))]
+    rows = tags[tags["list"].isin(CONCEPT_LISTS)]
     if rows.empty:
         return pd.DataFrame(columns=CONCEPT_COLUMNS)
     spellings = (
@@ -140,7 +140,7 @@ def signal_clusters(explorer: Explorer) -> pd.DataFrame:
 
     def compute() -> pd.DataFrame:
         entries = explorer.entries
-        signals = entries[entries["section"] == "Signals"]
+        signals = entries[entries["section"] == SIGNALS]
         table = getattr(explorer.corpus, "signal_clusters", None)
         if table is not None and not (table.empty and not signals.empty):
             keys = pd.MultiIndex.from_frame(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from .explore import SECTIONS, Explorer
+from loaders.schema import ERROR, SECTIONS, WARNING
+
+from .explore import Explorer
 
 
 def entries_per_section(explorer: Explorer) -> pd.Series:
@@ -56,6 +60,22 @@ def relevancy_coverage(explorer: Explorer) -> pd.DataFrame:
     return frame.sort_values("section", key=lambda s: s.map(order).fillna(99)).reset_index(
         drop=True
     )
+
+
+#: The severities of ``problems``, worst first: the Severity filter's options.
+SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True)
+class ProblemCounts:
+    errors: int
+    warnings: int
+
+
+def problem_counts(problems: pd.DataFrame) -> ProblemCounts:
+    """Files that could not be loaded (errors) and loaded with something to know (warnings)."""
+    counts = problems["severity"].astype(str).value_counts()
+    return ProblemCounts(errors=int(counts.get(ERROR, 0)), warnings=int(counts.get(WARNING, 0)))
 
 
 def filter_problems(problems: pd.DataFrame, severities: list[str], path_text: str) -> pd.DataFrame:

@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 
 from loaders.concepts.words import TREND_WORDS, word_forms
+from loaders.schema import CONCEPT_LISTS, SIGNALS
 
 from .explore import Explorer
 
-SIGNALS = "Signals"
 #: How much a word counts, by the field it is found in.
 FIELD_WEIGHTS = {
     "name": 2.0,
@@ -50,8 +50,6 @@ REASON_ITEMS = 3
 #: Below this score a candidate is not shown: on the labelled set (tests/fixtures/related)
 #: 0.2 keeps a third of the listed signals related where 0.12 kept a sixth.
 MIN_SCORE = 0.2
-#: Concept lists of a document: the concept of each theme and keyword.
-CONCEPT_LISTS = ("Themes", "Keywords")
 
 RELATED_COLUMNS = (
     "doc_id",

@@ -11,10 +11,11 @@ clickable (``javascript:``, ``data:`` and friends run code in the browser).
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from urllib.parse import urlsplit
+
+from .fmt import is_missing
 
 #: Longer than any real page link; keeps pathological cells out of hrefs.
 MAX_URL_LENGTH = 4096
@@ -35,18 +36,6 @@ _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 # Characters that make a URL display as something other than what it is.
 _INVISIBLE = frozenset({"Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
-
-
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    # pandas.NA / NaT without importing pandas: they do not equal themselves
-    try:
-        return bool(value != value)
-    except (TypeError, ValueError):
-        return True
 
 
 def safe_url(url: object) -> str | None:
@@ -85,7 +74,7 @@ def escape_markdown(text: object, multiline: bool = False) -> str:
     a line into a code block. Newlines become spaces, or hard line breaks
     when ``multiline`` is set (for summaries). None and NaN give "".
     """
-    if _is_missing(text):
+    if is_missing(text):
         return ""
     value = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     value = _TEXT_CONTROL.sub("", value)
@@ -117,7 +106,7 @@ def link_markdown(label: object, url: object) -> str:
     shown = escape_markdown(label)
     if safe is not None:
         return f"[{shown or escape_markdown(safe)}]({_link_destination(safe)})"
-    if _is_missing(url) or not str(url).strip():
+    if is_missing(url) or not str(url).strip():
         return shown
     raw = escape_markdown(url)
     return f"{shown} \\({raw}\\)" if shown else raw

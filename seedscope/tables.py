@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from loaders.schema import SIGNALS
+
 from .explore import Explorer, View
 from .search import DOCUMENT_FIELDS, ENTRY_FIELDS
 from .search_hits import MAX_MARKED_ROWS, match_columns
@@ -137,7 +139,7 @@ def documents_table(explorer: Explorer, view: View) -> pd.DataFrame:
     docs = view.documents
     doc_rows = docs["doc_row"].to_numpy()
     entries = view.entries
-    is_signal = (entries["section"] == "Signals").to_numpy()
+    is_signal = (entries["section"] == SIGNALS).to_numpy()
     entry_rows = entries["doc_row"].to_numpy()
     size = len(explorer.documents)
     signals = np.bincount(entry_rows[is_signal], minlength=size)[doc_rows]

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .coverage import MEASURES, UNCLASSIFIED, CoverageGrid
+from .fmt import fmt_mean, is_missing
 from .trends import Trends
 
 FONT = {"size": 13}
@@ -108,9 +109,9 @@ def rising_figure(trends: Trends, concepts: list[str], height: int = 360) -> go.
 
 
 def _format(measure: str, value: float) -> str:
-    if np.isnan(value):
-        return "–"
-    return f"{value:.1f}" if measure == "mean" else f"{int(value):,}"
+    if measure == "mean" or is_missing(value):
+        return fmt_mean(value)
+    return f"{int(value):,}"
 
 
 def coverage_figure(grid: CoverageGrid, measure: str, column_title: str) -> go.Figure:

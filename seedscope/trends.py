@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .concepts import CONCEPT_FACETS
 from .explore import Explorer, View
-from .grouping import CONCEPT_LISTS, tag_concepts
+from .grouping import tag_concepts
 from .momentum import MIN_DOCS, score_momentum
 
 LABELS = ("new", "rising", "steady", "fading")
@@ -175,7 +176,7 @@ def compute_trends(
     today: dt.date | None = None,
 ) -> Trends:
     """Momentum of every theme (``facet="themes"``) or keyword concept of the view."""
-    list_name = CONCEPT_LISTS[facet]
+    list_name = CONCEPT_FACETS[facet]
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}")
     today_ts = pd.Timestamp(today or dt.date.today())

@@ -39,7 +39,6 @@ __all__ = [
     "VocabularyEditError",
     "VocabularyEditor",
     "catalogue_of",
-    "materialize",
     "merge",
     "reject",
     "rename",

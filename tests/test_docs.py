@@ -22,10 +22,22 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import UnknownElement
 
+from loaders.cache import GRACE_SECONDS
+from loaders.decoding import BINARY_CONTROL_SHARE, HEAD
 from loaders.schema import CONTRACT as TABLES
 from seedscope.filters import FilterState, SignalRef
-from seedscope.uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, size_label
+from seedscope.uploads import (
+    ALLOWED_SUFFIXES,
+    ARCHIVE_SUFFIX,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    size_label,
+)
+from seedscope.workshop import JOIN_CODE_LENGTH, MAX_COMMENT_LENGTH
+from seedscope.workshop.room.address import DEFAULT_PORT
 from tests.conftest import ROOT
 from tests.test_pages import open_expander
 
@@ -186,22 +198,61 @@ def test_readme_url_parameters_equal_the_filter_state() -> None:
 # -- the command line ----------------------------------------------------------
 
 
-def test_every_command_line_option_is_in_the_readme() -> None:
+#: Every command a user runs by hand, as README.md names it.
+COMMANDS = [("loaders",), ("seedscope", "brief"), ("seedscope.workshop.room",)]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_line_option_is_in_the_readme(command: tuple[str, ...]) -> None:
+    module, *sub = command
     shown = subprocess.run(
-        [sys.executable, "-m", "loaders", "--help"],
+        [sys.executable, "-m", module, *sub, "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     options = set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", shown)) - {"--help"}
-    assert options, f"no options found in python -m loaders --help:\n{shown}"
+    assert options, f"no options found in python -m {' '.join(command)} --help:\n{shown}"
     readme = README.read_text(encoding="utf-8")
+    assert f"python -m {' '.join(command)}" in readme, f"README.md never names {command}"
     missing = sorted(o for o in options if not re.search(rf"{o}(?![\w-])", readme))
-    assert not missing, f"python -m loaders --help offers {missing}, README.md never mentions them"
+    assert not missing, (
+        f"python -m {' '.join(command)} --help offers {missing}, README.md never mentions them"
+    )
 
 
 # -- stated limits -------------------------------------------------------------
+
+WORDS = {"six": 6, "ten": 10, "tenth": 0.1}
+
+
+def number(text: str) -> float:
+    return WORDS[text] if text in WORDS else float(text.replace(",", ""))
+
+
+#: A limit README.md states (the first group of the pattern, in its units) and the
+#: value the code has; the units (seconds, KB) are converted where they differ.
+STATED = {
+    "comment length": (r"optional comment \(at most ([\d,]+)\s+characters", MAX_COMMENT_LENGTH),
+    "join code length": (r"type the (\w+)-character code", JOIN_CODE_LENGTH),
+    "room server port": (r"`SEEDSCOPE_ROOM_PORT` \(default (\d+)\)", DEFAULT_PORT),
+    "old generation kept": (r"generation is kept for at least (\w+) seconds", GRACE_SECONDS),
+    "binary share": (r"more than a (\w+) of its first", BINARY_CONTROL_SHARE),
+    "binary head, KB": (r"of its first (\d+) KB are control bytes", HEAD / 1024),
+}
+
+
+@pytest.mark.parametrize("limit", sorted(STATED))
+def test_each_limit_the_readme_states_equals_the_code(limit: str) -> None:
+    pattern, in_code = STATED[limit]
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    match = re.search(pattern, text)
+    assert match, f"README.md no longer states the {limit} as {pattern!r}"
+    assert number(match.group(1)) == in_code, (
+        f"README.md states the {limit} as {match.group(1)}; the code has {in_code}"
+    )
+
 
 #: How the README states the upload limits (the sentence on "Your own corpus").
 LIMITS = re.compile(r"at most ([\d,]+) files, ([\d.]+ MiB) in all and ([\d.]+ MiB) per file")
@@ -216,10 +267,24 @@ def test_readme_upload_limits_equal_the_code() -> None:
     assert stated == code, f"README.md says {stated}; seedscope.uploads says {code}"
 
 
-def uploader_help(app: AppTest) -> str:
+#: How the README names the files an upload takes.
+UPLOAD_KINDS = re.compile(r"uploads ((?:`\.\w+`/?)+) files or a `(\.\w+)` of them")
+
+
+def test_readme_names_the_file_kinds_an_upload_takes() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    match = UPLOAD_KINDS.search(text)
+    assert match, f"README.md no longer names the upload's files as {UPLOAD_KINDS.pattern!r}"
+    stated = set(re.findall(r"`(\.\w+)`", match.group(1))) | {match.group(2)}
+    assert stated == ALLOWED_SUFFIXES | {ARCHIVE_SUFFIX}, differences(
+        "the files an upload takes", stated, ALLOWED_SUFFIXES | {ARCHIVE_SUFFIX}
+    )
+
+
+def corpus_uploader(app: AppTest) -> UnknownElement:
     for widget in app.get("file_uploader"):
         if widget.key == "corpus_upload":
-            return str(widget.help)
+            return widget
     raise AssertionError("no corpus_upload file uploader in the sidebar")
 
 
@@ -231,7 +296,10 @@ def test_the_sidebar_states_the_same_upload_limits(
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not app.exception, [e.value for e in app.exception]
     open_expander(app, "own_corpus")  # the panel sends its uploader only while open
-    shown = uploader_help(app)
+    uploader = corpus_uploader(app)
+    # the file picker offers exactly the files the upload then takes
+    assert set(uploader.proto.type) == ALLOWED_SUFFIXES | {ARCHIVE_SUFFIX}
+    shown = str(uploader.help)
     match = re.search(r"([\d,]+) files and ([\d.]+ MiB)", shown)
     assert match, f"the upload help no longer states its limits: {shown!r}"
     assert (match.group(1), match.group(2)) == (f"{MAX_FILES:,}", size_label(MAX_TOTAL_BYTES))

@@ -154,8 +154,8 @@ def test_theme_filter_narrows_the_view(
 ) -> None:
     app = make_app(monkeypatch, corpus_dir, corpus_cache).run()
     themes = app.multiselect(key="f_theme")
-    # people read the concept's label and its documents (narrower concepts included);
-    # the value is the concept's id
+    # people read the concept's label, its acronym (typing "ai" finds it) and its
+    # documents (narrower concepts included); the value is the concept's id
     expected = documents_of_concept(corpus, "Themes", AI)
     assert expected > documents_tagged(corpus, "Themes", "ai")  # every spelling counts
     assert f"artificial intelligence · AI ({expected})" in themes.options

@@ -18,7 +18,7 @@ import pytest
 from seedscope.workshop import SlideText, Workshop, WorkshopStore, device_id
 from seedscope.workshop.room import RoomServer
 from seedscope.workshop.room.address import is_loopback, public_url, valid_url
-from seedscope.workshop.room.server import COOKIE, MAX_BODY_BYTES
+from seedscope.workshop.room.server import COOKIE, COOKIE_MAX_AGE_S, MAX_BODY_BYTES
 from tests.support.room_client import Phone
 
 A, B = ("doc-a", 0), ("doc-b", 2)
@@ -85,6 +85,7 @@ def test_the_page_gives_a_device_cookie_once(room: Room) -> None:
     cookie = first.headers["Set-Cookie"]
     assert cookie.startswith(f"{COOKIE}=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert f"Max-Age={COOKIE_MAX_AGE_S}" in cookie
     assert "default-src 'none'" in first.headers["Content-Security-Policy"]
     assert first.headers["X-Frame-Options"] == "DENY"
     again = phone.open_page(room.workshop.join_code)  # a re-scanned QR code

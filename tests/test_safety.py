@@ -12,10 +12,11 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
-from seedscope.safety import escape_markdown, link_markdown, safe_url
+from seedscope.safety import MAX_URL_LENGTH, escape_markdown, link_markdown, safe_url
 from seedscope.search import highlighted_markdown
 
 MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
@@ -150,7 +151,7 @@ def test_multiline_keeps_line_breaks_and_paragraphs() -> None:
     assert "first line" in rendered and "new paragraph" in rendered
 
 
-@pytest.mark.parametrize("missing", [None, float("nan"), math.nan])
+@pytest.mark.parametrize("missing", [None, float("nan"), math.nan, pd.NA, pd.NaT])
 def test_missing_text_is_empty(missing: object) -> None:
     assert escape_markdown(missing) == ""
 
@@ -186,6 +187,14 @@ def test_unsafe_links_are_shown_but_never_clickable(url: str) -> None:
     assert "<a" not in rendered
     assert "<b>" not in rendered
     assert visible_text(rendered) == f"Click me ({url})"
+
+
+def test_a_url_longer_than_any_real_link_is_never_clickable() -> None:
+    base = "https://ok.example/"
+    longest = base + "a" * (MAX_URL_LENGTH - len(base))
+    assert safe_url(longest) == longest
+    assert safe_url(longest + "a") is None
+    assert "<a" not in render(link_markdown("Report", longest + "a"))
 
 
 def test_link_without_label_or_url() -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import free_port, start_server
 from seedscope.workshop import DB_NAME
 from seedscope.workshop.room.server import store_tag
 from tests.conftest import ROOT
+from tests.support.server import free_port, start_server
 from ui.facilitator import listens_beyond_this_computer
 from ui.serve import dashboard_address, dashboard_port, room_command
 

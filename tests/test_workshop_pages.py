@@ -52,6 +52,15 @@ def workshop_with(data_dir: Path, corpus_dir: Path):
     return db, workshop, key
 
 
+def shows(app: AppTest, key: str) -> bool:
+    """Whether the page drew the container ``key`` (AppTest raises KeyError when not)."""
+    try:
+        app.container(key=key)
+    except KeyError:
+        return False
+    return True
+
+
 def visible_text(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
     parts += [t.value for t in app.title] + [s.value for s in app.subheader]
@@ -65,11 +74,11 @@ def test_deck_made_from_the_filters_lists_its_signals(
 ) -> None:
     app = app_on("decks", monkeypatch, corpus_dir, cache)
     assert "No deck yet" in visible_text(app)
-    app.number_input[0].set_value(4)
-    app.button[0].click().run()  # the form's submit button
+    app.number_input(key="new_deck_size").set_value(4)
+    app.button(key="new_deck_create").click().run()
     decks = store(data_dir).list_decks(str(corpus_dir))
     assert len(decks) == 1 and len(decks[0].signals) == 4
-    assert app.container(key="deck_item_3") is not None
+    assert shows(app, "deck_item_3") and not shows(app, "deck_item_4")  # four signals listed
     app.button(key="down_0").click().run()
     moved = store(data_dir).get_deck(decks[0].id)
     assert moved.signals[1] == decks[0].signals[0]
@@ -164,8 +173,8 @@ def test_decks_page_lists_every_workshop_and_gets_the_presenter_back(
     others = [db.start_workshop(first.deck_id) for _ in range(6)]
     db.close_workshop(others[0][0].id, others[0][1])
     app = app_on("decks", monkeypatch, corpus_dir, cache)
-    for workshop in [first, *(w for w, _ in others)]:
-        assert app.container(key=f"ws_{workshop.id}") is not None
+    listed = [shows(app, f"ws_{workshop.id}") for workshop in [first, *(w for w, _ in others)]]
+    assert listed == [True] * 7
     # the presenter tab of the first workshop was lost: a fresh link replaces it
     app.button(key=f"resume_{first.id}").click().run()
     assert not db.is_presenter(first.id, first_key)

@@ -490,6 +490,21 @@ def test_scores_must_be_whole_numbers_from_1_to_5(live, field: str, value: objec
     assert store.ratings(workshop.id) == []
 
 
+def test_numbers_read_from_a_table_are_accepted_as_plain_ints(live) -> None:
+    """Pages hand the store values from pandas rows: numpy integers, not ints."""
+    import numpy as np
+
+    store, workshop, key = live
+    rating = store.rate(workshop.id, ALICE, "water", np.int64(0), np.int64(4), np.int8(2))
+    assert (rating.position, rating.impact, rating.likelihood) == (0, 4, 2)
+    assert type(rating.impact) is int and type(rating.position) is int
+    assert store.set_current(workshop.id, key, np.int64(1)).current == 1
+    assert store.move_signal(workshop.deck_id, np.int64(0), np.int32(1)).signals[:2] == (
+        SIGNALS[1],
+        SIGNALS[0],
+    )
+
+
 @pytest.mark.parametrize(
     "participant",
     [
@@ -509,7 +524,7 @@ def test_scores_must_be_whole_numbers_from_1_to_5(live, field: str, value: objec
 def test_participant_token_must_be_well_formed(live, participant: object) -> None:
     store, workshop, _ = live
     with pytest.raises(RatingRefused, match="participant"):
-        store.rate(workshop.id, participant, "water", 0, 3, 3)  # type: ignore[arg-type]
+        store.rate(workshop.id, participant, "water", 0, 3, 3)
     assert store.ratings(workshop.id) == []
     for ok in ["a" * 16, "Z" * 64, "A_b-" * 4]:
         store.rate(workshop.id, ok, "water", 0, 3, 3)
@@ -525,7 +540,7 @@ def test_long_comments_are_refused_not_truncated(live) -> None:
     exact = store.rate(workshop.id, ALICE, "water", 0, 3, 3, "  " + "y" * 280 + "\n")
     assert exact.comment == "y" * 280
     with pytest.raises(RatingRefused, match="text"):
-        store.rate(workshop.id, BOB, "water", 0, 3, 3, 42)  # type: ignore[arg-type]
+        store.rate(workshop.id, BOB, "water", 0, 3, 3, 42)
 
 
 def test_comments_are_stored_as_plain_one_line_text(live) -> None:
@@ -548,7 +563,7 @@ def test_ratings_for_missing_closed_or_forged_targets_are_refused(live) -> None:
     with pytest.raises(RatingRefused, match="not part of this workshop"):
         store.rate(workshop.id, ALICE, "water' OR '1'='1", 0, 3, 3)
     with pytest.raises(RatingRefused, match="not part of this workshop"):
-        store.rate(workshop.id, ALICE, "water", "0", 3, 3)  # type: ignore[arg-type]
+        store.rate(workshop.id, ALICE, "water", "0", 3, 3)
     other_deck = store.create_deck("Other", "seeds", [("secret", 0)])
     store.start_workshop(other_deck.id)
     with pytest.raises(RatingRefused, match="not part of this workshop"):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from loaders import BuildReport
+from loaders.schema import SIGNALS
 from seedscope.explore import Explorer, View
-from seedscope.filters import FilterState
+from seedscope.filters import FilterState, SignalRef
 
 from .corpus import CorpusChoice
 
@@ -57,3 +58,21 @@ def go(page: str) -> None:
     from . import state
 
     st.switch_page(get().pages[page], query_params=state.query_for(state.current()))
+
+
+def open_signal(ref: SignalRef) -> None:
+    """Open a signal's drill-down on the Signals page."""
+    from . import state
+
+    state.open_signal(ref)
+    go("signals")
+
+
+def open_entry(doc_id: str, section: str, position: int) -> None:
+    """A signal opens its drill-down on the Signals page, any other entry its document."""
+    from . import state
+
+    if section == SIGNALS:
+        open_signal(SignalRef(doc_id, position))
+    state.open_doc(doc_id)
+    go("documents")

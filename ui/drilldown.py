@@ -7,6 +7,7 @@ import streamlit as st
 
 from loaders.concepts.derive import derive_clusters
 from seedscope.drilldown import SignalDetail
+from seedscope.filters import SignalRef
 from seedscope.fmt import fmt_date, fmt_relevancy, is_missing
 from seedscope.related import RelatedIndex
 from seedscope.safety import escape_markdown, link_markdown
@@ -75,7 +76,7 @@ def _draw_same_signal(detail: SignalDetail) -> None:
                 icon=":material/sensors:",
                 help="Open this report of the signal",
             ):
-                state.open_signal(f"{row.doc_id}:{row.position}")
+                state.open_signal(SignalRef(str(row.doc_id), int(row.position)))
                 st.rerun()
             st.caption(f"{escape_markdown(str(row.title))} · {fmt_date(row.page_date)}")
 
@@ -158,7 +159,7 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
                         key=f"sib_{detail.doc_id}_{row.position}",
                         type="tertiary",
                     ):
-                        state.open_signal(f"{detail.doc_id}:{row.position}")
+                        state.open_signal(SignalRef(detail.doc_id, int(row.position)))
                         st.rerun()
 
         if not detail.same_signal.empty:
@@ -190,7 +191,7 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
                     icon=":material/sensors:",
                     help="Open this signal",
                 ):
-                    state.open_signal(f"{row.doc_id}:{row.position}")
+                    state.open_signal(SignalRef(str(row.doc_id), int(row.position)))
                     st.rerun()
                 seen = f" · seen in {row.seen_in} documents" if row.seen_in > 1 else ""
                 st.caption(

@@ -13,13 +13,15 @@ import json
 import numpy as np
 import streamlit as st
 
+from loaders.schema import SIGNALS
 from seedscope.explore import Explorer
+from seedscope.filters import SignalRef
 from seedscope.fmt import fmt_date
 from seedscope.safety import escape_markdown, link_markdown
 from seedscope.search import highlighted_markdown
 from seedscope.search_hits import SearchHits
 
-from . import context, state
+from . import context
 from .table_columns import PLACEHOLDER, WRAPPED_ROW_HEIGHT
 
 TABLE_COLUMNS = [
@@ -96,7 +98,7 @@ def draw_document(explorer: Explorer, doc_id: str, search: SearchHits | None = N
                 hide_index=True,
                 key=f"doc_{section}",
                 on_select="rerun",
-                selection_mode="single-row" if section == "Signals" else [],
+                selection_mode="single-row" if section == SIGNALS else [],
                 row_height=WRAPPED_ROW_HEIGHT,
                 placeholder=PLACEHOLDER,
                 column_config={
@@ -109,10 +111,9 @@ def draw_document(explorer: Explorer, doc_id: str, search: SearchHits | None = N
                     "relevancy": st.column_config.NumberColumn("Relevancy", format="%.1f"),
                 },
             )
-            if section == "Signals" and event.selection.rows:
+            if section == SIGNALS and event.selection.rows:
                 position = int(frame.iloc[event.selection.rows[0]]["position"])
-                state.open_signal(f"{doc_id}:{position}")
-                context.go("signals")
+                context.open_signal(SignalRef(doc_id, position))
         problems = explorer.problems[explorer.problems["doc_id"].astype(str) == doc_id]
         if not problems.empty:
             with st.expander(f"Reading problems ({len(problems)})", icon=":material/warning:"):

@@ -170,9 +170,8 @@ def adopt(state: FilterState) -> FilterState:
     return state
 
 
-def open_signal(ref: SignalRef | str | None) -> None:
-    parsed = ref if isinstance(ref, SignalRef) else SignalRef.parse(ref)
-    set_filters(current().with_changes(signal=parsed))
+def open_signal(ref: SignalRef | None) -> None:
+    set_filters(current().with_changes(signal=ref))
 
 
 def open_doc(doc_id: str | None) -> None:

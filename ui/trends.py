@@ -52,12 +52,6 @@ def filter_by_concept(current: FilterState, facet: str, concept: str) -> None:
     state.request_filters(current.with_changes(**{facet: (concept,)}))
 
 
-def open_signal(doc_id: str, position: int) -> None:
-    """Open a signal's drill-down on the Signals page."""
-    state.open_signal(f"{doc_id}:{int(position)}")
-    context.go("signals")
-
-
 def picked_row(event: object, frame: pd.DataFrame) -> pd.Series | None:
     """The row a single-row selection points at, if any."""
     selection = getattr(event, "selection", None)

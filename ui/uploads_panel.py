@@ -10,6 +10,8 @@ from loaders import data_dir
 from seedscope.fmt import count_label
 from seedscope.safety import escape_markdown
 from seedscope.uploads import (
+    ALLOWED_SUFFIXES,
+    ARCHIVE_SUFFIX,
     MAX_FILES,
     MAX_TOTAL_BYTES,
     Upload,
@@ -72,7 +74,7 @@ def draw(choice: CorpusChoice) -> None:
             )
         files = st.file_uploader(
             "Upload .md / .txt files or a .zip of them",
-            type=["md", "markdown", "txt", "zip"],
+            type=sorted(ALLOWED_SUFFIXES | {ARCHIVE_SUFFIX}),
             accept_multiple_files=True,
             key="corpus_upload",
             help=f"Up to {MAX_FILES:,} files and {size_label(MAX_TOTAL_BYTES)}; "

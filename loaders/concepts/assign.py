@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..schema import CONCEPT_LISTS, CONCEPTS
 from .keys import (
     acronym_key,
     expansion_initials,
@@ -39,15 +40,13 @@ from .keys import (
 )
 from .vocabulary import VocabConcept, Vocabulary
 
-#: Tag lists whose values are concepts.
-CONCEPT_LISTS = ("Themes", "Keywords")
 HOW_FILE = "vocabulary file"
 HOW_SHIPPED = "shipped vocabulary"
 HOW_SAME = "same"
 HOW_SPELLING = "spelling"
 HOW_PLURAL = "plural"
 HOW_ACRONYM = "acronym"
-CONCEPT_COLUMNS = ("list", "value_norm", "concept", "label", "broader", "how", "steep")
+CONCEPT_COLUMNS = tuple(CONCEPTS.names)
 
 
 @dataclass(frozen=True)

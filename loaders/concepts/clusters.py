@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..schema import SIGNAL_CLUSTERS, SIGNALS
 from .words import content_words, signal_words
 
-SIGNALS = "Signals"
-CLUSTER_COLUMNS = ("doc_id", "position", "cluster", "cluster_size")
+CLUSTER_COLUMNS = tuple(SIGNAL_CLUSTERS.names)
 #: Names agreeing this much (rarity-weighted share of their words) are one signal.
 NAME_MATCH = 0.75
 #: Names agreeing at least this much are one signal if their descriptions agree too ...

@@ -12,8 +12,8 @@ import hashlib
 
 import pandas as pd
 
-from .assign import CONCEPT_COLUMNS, HOW_FILE, HOW_SHIPPED, Layer, assign_concepts
-from .clusters import CLUSTER_COLUMNS, cluster_signals
+from .assign import HOW_FILE, HOW_SHIPPED, Layer, assign_concepts
+from .clusters import cluster_signals
 from .files import VocabularyFiles, vocabulary_files
 from .vocabulary import (
     FILE_NAME,
@@ -99,16 +99,11 @@ def problem_rows(problems: list[VocabularyProblem]) -> pd.DataFrame:
 
 
 __all__ = [
-    "CLUSTER_COLUMNS",
-    "CONCEPT_COLUMNS",
     "VocabularyFiles",
     "analyst_vocabulary",
     "definitions",
     "derive_clusters",
     "derive_concepts",
     "inputs_fingerprint",
-    "layers_for",
-    "problem_rows",
-    "shipped_vocabulary",
     "vocabulary_files",
 ]

@@ -31,21 +31,23 @@ period = state.page_param("period", "quarter", list(PERIODS), key="coverage_peri
 measure = state.page_param("measure", "documents", list(MEASURES), key="coverage_measure")
 threshold = int(state.page_param("thin", str(THRESHOLD), THRESHOLDS, key="coverage_thin"))
 
-a, b, c, d = st.columns([2, 3, 2, 2], vertical_alignment="bottom")
-a.segmented_control(
+period_cell, measure_cell, thin_cell, briefing_cell = st.columns(
+    [2, 3, 2, 2], vertical_alignment="bottom"
+)
+period_cell.segmented_control(
     "Period", list(PERIODS), format_func=PERIODS.get, key="coverage_period", required=True
 )
-b.segmented_control(
+measure_cell.segmented_control(
     "Colour by", list(MEASURES), format_func=MEASURES.get, key="coverage_measure", required=True
 )
-c.selectbox(
+thin_cell.selectbox(
     "Blind spot below",
     THRESHOLDS,
     key="coverage_thin",
     format_func=lambda n: f"{n} document{'s' if n != '1' else ''}",
     help="A family's cell with fewer documents than this is flagged as a blind spot",
 )
-with d:
+with briefing_cell:
     briefing_download(ctx, WINDOW_QUARTERS, key="coverage_briefing")
 
 today = dt.date.today()

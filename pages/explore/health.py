@@ -7,9 +7,11 @@ import streamlit as st
 from seedscope.figures import bar_counts_figure
 from seedscope.fmt import count_label
 from seedscope.health import (
+    SEVERITIES,
     entries_per_section,
     filter_problems,
     missing_sections,
+    problem_counts,
     relevancy_coverage,
 )
 from ui import context
@@ -21,18 +23,19 @@ problems = explorer.problems
 
 st.title("Data health")
 st.caption("About the whole corpus, whatever the filters.")
-errors = int((problems["severity"] == "error").sum())
-warnings = int((problems["severity"] == "warning").sum())
-cols = st.columns(4)
-cols[0].metric("Documents", f"{len(explorer.documents):,}")
-cols[1].metric("Entries", f"{len(explorer.entries):,}")
-cols[2].metric("Errors", f"{errors:,}", help="Files that could not be loaded at all")
-cols[3].metric("Warnings", f"{warnings:,}", help="Files loaded with something worth knowing")
+counts = problem_counts(problems)
+documents_cell, entries_cell, errors_cell, warnings_cell = st.columns(4)
+documents_cell.metric("Documents", f"{len(explorer.documents):,}")
+entries_cell.metric("Entries", f"{len(explorer.entries):,}")
+errors_cell.metric("Errors", f"{counts.errors:,}", help="Files that could not be loaded at all")
+warnings_cell.metric(
+    "Warnings", f"{counts.warnings:,}", help="Files loaded with something worth knowing"
+)
 
 st.subheader("Problems")
 left, right = st.columns([1, 2])
 severities = left.multiselect(
-    "Severity", ["error", "warning"], key="health_severity", placeholder="Errors and warnings"
+    "Severity", SEVERITIES, key="health_severity", placeholder="Errors and warnings"
 )
 path_text = right.text_input("File name contains", key="health_path", icon=":material/search:")
 shown = filter_problems(problems, severities, path_text)

@@ -103,11 +103,7 @@ if points:
     )
     if picked.selection.rows:
         entry = table.iloc[picked.selection.rows[0]]
-        if entry["section"] == "Signals":
-            state.open_signal(f"{entry['doc_id']}:{entry['position']}")
-            context.go("signals")
-        state.open_doc(str(entry["doc_id"]))
-        context.go("documents")
+        context.open_entry(str(entry["doc_id"]), str(entry["section"]), int(entry["position"]))
     st.caption("Select a signal to open its drill-down, any other entry to open its document.")
     downloads(table, f"heatmap-{rows}-{cols}-{label}-{col_key}", key="cell_dl")
 else:

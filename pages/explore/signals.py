@@ -6,6 +6,7 @@ import streamlit as st
 
 from seedscope.drilldown import signal_detail
 from seedscope.figures import sankey_figure
+from seedscope.filters import SignalRef
 from seedscope.fmt import count_label, top_of_label
 from seedscope.outcomes import outcomes_by_theme, sankey_flows
 from seedscope.tables import signals_table
@@ -93,7 +94,7 @@ if choice == "signals":
         picked = None
         if event.selection.rows:
             row = shown.iloc[event.selection.rows[0]]
-            picked = f"{row['doc_id']}:{row['position']}"
+            picked = SignalRef(str(row["doc_id"]), int(row["position"]))
         if picked != st.session_state.get("_signals_table_pick"):
             st.session_state["_signals_table_pick"] = picked
             if picked:

@@ -6,7 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
+from seedscope.concepts import CONCEPT_FACETS
 from seedscope.emerging import emerging_signals, weak_signals
+from seedscope.filters import SignalRef
 from seedscope.fmt import count_label
 from seedscope.momentum import MIN_RATIO
 from seedscope.trend_figures import period_label, rising_figure
@@ -15,14 +17,12 @@ from ui import context, sidebar, state
 from ui.trends import (
     briefing_download,
     filter_by_concept,
-    open_signal,
     picked_row,
     remember,
     widget_key,
 )
 from ui.widgets import downloads, filters_caption
 
-FACETS = {"themes": "Themes", "keywords": "Keywords"}
 WINDOWS = ["1", "2", "3", "4", "6", "8"]
 MIN_DOCS = ["2", "3", "5", "10", "20"]
 HOW = f"""
@@ -54,30 +54,38 @@ if view.empty:
     sidebar.empty_state(ctx.state, ctx.explorer)
     context.end()
 
-facet = state.page_param("concepts", "themes", list(FACETS))
+facet = state.page_param("concepts", "themes", list(CONCEPT_FACETS))
 period = state.page_param("period", "quarter", list(PERIODS))
 window_quarters = int(state.page_param("window", "2", WINDOWS))
 min_docs = int(state.page_param("min_docs", "3", MIN_DOCS))
 
-a, b, c, d, e = st.columns([2, 2, 2, 2, 2], vertical_alignment="bottom")
-a.segmented_control(
-    "Concepts", list(FACETS), format_func=FACETS.get, key="p_concepts", required=True
+concepts_cell, period_cell, window_cell, min_docs_cell, briefing_cell = st.columns(
+    5, vertical_alignment="bottom"
 )
-b.segmented_control("Period", list(PERIODS), format_func=PERIODS.get, key="p_period", required=True)
-c.selectbox(
+concepts_cell.segmented_control(
+    "Concepts",
+    list(CONCEPT_FACETS),
+    format_func=CONCEPT_FACETS.get,
+    key="p_concepts",
+    required=True,
+)
+period_cell.segmented_control(
+    "Period", list(PERIODS), format_func=PERIODS.get, key="p_period", required=True
+)
+window_cell.selectbox(
     "Recent window",
     WINDOWS,
     key="p_window",
     format_func=lambda n: f"last {n} full quarter{'s' if n != '1' else ''}",
 )
-d.selectbox(
+min_docs_cell.selectbox(
     "Minimum documents",
     MIN_DOCS,
     key="p_min_docs",
     help="A concept needs this many documents inside the window (new, rising) or before it "
     "(fading) to get a label",
 )
-with e:
+with briefing_cell:
     briefing_download(ctx, window_quarters, key="trends_briefing")
 
 today = dt.date.today()
@@ -128,7 +136,7 @@ st.caption(
     "click a point to filter every page by that concept"
 )
 
-st.subheader(f"{FACETS[facet]} by momentum")
+st.subheader(f"{CONCEPT_FACETS[facet]} by momentum")
 # the grid's sparklines cannot draw a gap: a period without documents shows as 0
 # and a new concept's ratio is infinite: the label says it, the cell stays empty
 shown = trends.table.assign(
@@ -232,5 +240,5 @@ for column, name, title, rows, order, help_text in (
             )
         chosen = picked_row(picked, table)
         if chosen is not None:
-            open_signal(str(chosen["doc_id"]), int(chosen["position"]))
+            context.open_signal(SignalRef(str(chosen["doc_id"]), int(chosen["position"])))
         downloads(table, f"{name}-signals-{period_label(window.quarters[-1])}", key=f"{name}_dl")

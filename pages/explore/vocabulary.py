@@ -6,7 +6,7 @@ import streamlit as st
 
 from seedscope import vocabulary as edits
 from seedscope.concepts import concept_table
-from seedscope.fmt import count_label
+from seedscope.fmt import MISSING, count_label
 from seedscope.safety import escape_markdown
 from seedscope.suggest import NARROWER, SPELLING, TOGETHER, suggestions
 from ui import context, state
@@ -197,7 +197,7 @@ with right:
     target = st.selectbox(
         "Merge into",
         [None, *others],
-        format_func=lambda c: "—" if c is None else index.label(c),
+        format_func=lambda c: MISSING if c is None else index.label(c),
         key=f"merge_{concept}",
     )
     if target is not None and st.button("Merge", key=f"merge_go_{concept}", type="primary"):
@@ -208,7 +208,7 @@ with right:
         value = st.selectbox(
             "Split a spelling off",
             [None, *values],
-            format_func=lambda v: "—" if v is None else v,
+            format_func=lambda v: MISSING if v is None else v,
             key=f"split_{concept}",
         )
         if value is not None and st.button("Split", key=f"split_go_{concept}"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from seedscope.filters import SignalRef
 from seedscope.fmt import count_label, fmt_relevancy
 from seedscope.safety import escape_markdown
 from seedscope.tables import signals_table
-from seedscope.workshop import Workshop, ranking
+from seedscope.workshop import MAX_NAME_LENGTH, Workshop, ranking
 from seedscope.workshop.content import slide_text, slide_texts
 from seedscope.workshop.report import workshop_report
 from seedscope.workshop.room.address import public_url
@@ -43,16 +44,21 @@ left, right = st.columns([2, 3], gap="large")
 with left:
     st.subheader("New deck", anchor=False)
     with st.form("new_deck", border=True):
-        name = st.text_input("Name", value="Workshop deck", max_chars=80)
+        name = st.text_input(
+            "Name", value="Workshop deck", max_chars=MAX_NAME_LENGTH, key="new_deck_name"
+        )
         size = st.number_input(
             "Signals from the current filters",
             0,
             60,
             10,
             help="The most relevant signals under the sidebar filters; 0 for an empty deck",
+            key="new_deck_size",
         )
         st.caption(f"Filters: {ctx.state.describe(ctx.explorer.label_of(ctx.state))}")
-        if st.form_submit_button("Create deck", type="primary", icon=":material/add:"):
+        if st.form_submit_button(
+            "Create deck", type="primary", icon=":material/add:", key="new_deck_create"
+        ):
             table = signals_table(explorer, ctx.view).head(int(size))
             refs = list(zip(table["doc_id"], table["position"].astype(int), strict=True))
             try:
@@ -129,7 +135,9 @@ with right:
             st.rerun()
 
     with st.expander("Rename or delete", icon=":material/edit:"):
-        new_name = st.text_input("Name", value=deck.name, key=f"rename_{deck.id}", max_chars=80)
+        new_name = st.text_input(
+            "Name", value=deck.name, key=f"rename_{deck.id}", max_chars=MAX_NAME_LENGTH
+        )
         rename_col, delete_col = st.columns(2)
         if rename_col.button("Rename", key="deck_rename"):
             try:
@@ -142,10 +150,10 @@ with right:
 
     for index, (doc_id, position) in enumerate(deck.signals):
         content = slide_text(explorer, doc_id, position)
-        label = content.name if content else f"{doc_id}:{position} (not in this corpus)"
+        label = content.name if content else f"{SignalRef(doc_id, position)} (not in this corpus)"
         with st.container(border=True, key=f"deck_item_{index}"):
             text, up, down, remove, show = st.columns([8, 1, 1, 1, 1], vertical_alignment="center")
-            rel = fmt_relevancy(content.relevancy) if content else "–"
+            rel = fmt_relevancy(content.relevancy if content else None)
             text.markdown(f"**{index + 1}. {escape_markdown(label)}** · relevancy {rel}")
             if up.button(
                 "",
@@ -174,8 +182,7 @@ with right:
                 key=f"show_{index}",
                 help="Open in the Signals page",
             ):
-                state.open_signal(f"{doc_id}:{position}")
-                context.go("signals")
+                context.open_signal(SignalRef(doc_id, position))
 
     # -- present ----------------------------------------------------------------
     def open_presenter(workshop: Workshop, key: str) -> None:

@@ -6,16 +6,14 @@ cards; "Draw again" picks a new seed. Each card can go into a workshop deck.
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from seedscope.draw import DEFAULT_CARDS, MAX_CARDS, draw_cards, new_seed, parse_seed
-from seedscope.fmt import count_label, fmt_date
+from seedscope.filters import SignalRef
+from seedscope.fmt import cell_text, count_label, fmt_date
 from seedscope.safety import escape_markdown
 from ui import context, sidebar, state
 from ui.drilldown import relevancy_dots
-from ui.trends import open_signal
 from ui.widgets import filters_caption
 from ui.workshop import corpus_key, store
 
@@ -77,11 +75,11 @@ if st.session_state.get("draw_deck") not in options:
     active = st.session_state.get("active_deck")
     st.session_state["draw_deck"] = active if active in deck_names else options[0]
 
-a, b, c = st.columns([2, 2, 3], vertical_alignment="bottom")
-a.selectbox(
+count_cell, again_cell, deck_cell = st.columns([2, 2, 3], vertical_alignment="bottom")
+count_cell.selectbox(
     "Cards", [str(n) for n in range(1, MAX_CARDS + 1)], key="draw_count", help="How many to draw"
 )
-b.button(
+again_cell.button(
     "Draw again",
     on_click=draw_again,
     icon=":material/casino:",
@@ -89,7 +87,7 @@ b.button(
     key="draw_again",
     width="stretch",
 )
-target = c.selectbox(
+target = deck_cell.selectbox(
     "Add cards to",
     options,
     key="draw_deck",
@@ -112,10 +110,9 @@ for start in range(0, len(cards), per_row):
             st.markdown(f"#### {escape_markdown(card['name'])}")
             st.caption(relevancy_dots(card["relevancy"]))
             for field, label in STEPS:
-                value = card[field]
-                missing = value is None or (isinstance(value, float) and math.isnan(value))
-                text = "*not stated*" if missing else escape_markdown(value)
-                st.markdown(f"**{label}:** {text}")
+                text = cell_text(card[field])
+                shown = "*not stated*" if text is None else escape_markdown(text)
+                st.markdown(f"**{label}:** {shown}")
             st.caption(f"{escape_markdown(card['title'])} · {fmt_date(card['page_date'])}")
             left, right = st.columns(2)
             added = ref in in_deck
@@ -131,4 +128,4 @@ for start in range(0, len(cards), per_row):
             if right.button(
                 "Open", key=f"card_open_{i}", icon=":material/sensors:", width="stretch"
             ):
-                open_signal(*ref)
+                context.open_signal(SignalRef(*ref))

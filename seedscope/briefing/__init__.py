@@ -4,7 +4,7 @@
 "Download briefing" and ``python -m seedscope brief`` both call it.
 """
 
-from .data import Briefing, collect
+from .data import collect
 from .render import build_briefing
 
-__all__ = ["Briefing", "build_briefing", "collect"]
+__all__ = ["build_briefing", "collect"]

@@ -18,12 +18,14 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from loaders.schema import SIGNALS
+
 from ..coverage import MEASURES as COVERAGE_MEASURES
 from ..coverage import Coverage, compute_coverage
 from ..emerging import emerging_signals, weak_signals
 from ..explore import Explorer, View
 from ..filters import FilterState
-from ..fmt import date_span, fmt_date, fmt_relevancy
+from ..fmt import cell_text, date_span, fmt_date, fmt_mean, fmt_relevancy, fmt_share
 from ..heatmap import build_heatmap
 from ..safety import safe_url
 from ..tables import signals_table
@@ -39,13 +41,6 @@ LISTED_SIGNALS = 15
 HEATMAP_ROWS = 12
 UNCLASSIFIED_LISTED = 20
 BLIND_THRESHOLD = 3
-
-
-def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 @dataclass
@@ -100,8 +95,8 @@ def _concept_rows(trends: Trends, rows: pd.DataFrame) -> list[dict[str, Any]]:
                 "momentum": row.momentum,
                 "window_docs": int(row.window_docs),
                 "before_docs": int(row.before_docs),
-                "window_share": f"{row.window_share * 100:.1f} %",
-                "before_share": f"{row.before_share * 100:.1f} %",
+                "window_share": fmt_share(row.window_share, decimals=1),
+                "before_share": fmt_share(row.before_share, decimals=1),
                 "score": f"{row.score:.2f}",
                 "score_value": float(row.score),
                 "spark": svg.sparkline(shares, periods, str(row.label), window=span),
@@ -171,7 +166,7 @@ def _top_signals(explorer: Explorer, view: View) -> list[dict[str, Any]]:
     for row in table.itertuples():
         entries = explorer.doc_entries(row.doc_id)
         entry = entries[
-            (entries["section"] == "Signals") & (entries["position"] == row.position)
+            (entries["section"] == SIGNALS) & (entries["position"] == row.position)
         ].iloc[0]
         out.append(
             {
@@ -180,10 +175,10 @@ def _top_signals(explorer: Explorer, view: View) -> list[dict[str, Any]]:
                 "title": row.title,
                 "date": fmt_date(row.page_date),
                 "steps": [
-                    ("Today", _text(entry["description"])),
-                    ("Change", _text(entry["change"])),
-                    ("In 10 years", _text(entry["ten_year"])),
-                    ("Driving force", _text(entry["driving_force"])),
+                    ("Today", cell_text(entry["description"])),
+                    ("Change", cell_text(entry["change"])),
+                    ("In 10 years", cell_text(entry["ten_year"])),
+                    ("Driving force", cell_text(entry["driving_force"])),
                 ],
             }
         )
@@ -207,7 +202,7 @@ def _heatmap(explorer: Explorer, view: View) -> dict[str, Any] | None:
             background, ink = svg.viridis((mean - 1) / 4) if not math.isnan(mean) else ("", "")
             cells.append(
                 {
-                    "text": "–" if math.isnan(mean) else f"{mean:.1f}",
+                    "text": fmt_mean(mean),
                     "background": background,
                     "ink": ink,
                     "tip": f"{labels.get(key, key)} × {col}: {count:,} entries, mean relevancy "
@@ -281,7 +276,7 @@ def _documents(view: View) -> list[dict[str, Any]]:
                 "title": title,
                 "date": fmt_date(date, missing="undated"),
                 "url": link,
-                "host": (urlsplit(link).hostname or "") if link else _text(source),
+                "host": (urlsplit(link).hostname or "") if link else cell_text(source),
             }
         )
     return out

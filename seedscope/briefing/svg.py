@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
+from ..fmt import fmt_share
+
 #: Okabe–Ito: distinguishable with every common colour-vision deficiency.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
 #: Viridis, sampled: readable on paper in colour and in greyscale.
@@ -51,12 +53,6 @@ def _nice_step(value: float) -> float:
         if step * 10**exponent >= value:
             return step * 10**exponent
     return 10 ** (exponent + 1)
-
-
-def _pct(value: float) -> str:
-    """``25 %``, ``2.5 %``: as many decimals as the value needs, at most one."""
-    text = f"{value * 100:.1f}".removesuffix(".0")
-    return f"{text} %"
 
 
 def _segments(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
@@ -120,7 +116,9 @@ def sparkline(
         )
     for i, period in enumerate(periods):
         value = values[i]
-        tip = f"{label} · {period}: " + ("no documents" if value is None else _pct(value))
+        tip = f"{label} · {period}: " + (
+            "no documents" if value is None else fmt_share(value, decimals=1)
+        )
         parts.append(
             Markup(
                 '<rect class="hit" x="{:.1f}" y="0" width="{:.1f}" height="{}" data-tip="{}"/>'
@@ -181,7 +179,7 @@ def line_chart(
             Markup(
                 '<line class="grid" x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}"/>'
                 '<text class="tick" x="{}" y="{:.1f}" text-anchor="end">{}</text>'
-            ).format(left, left + plot_w, y, y, left - 6, y + 4, _pct(value))
+            ).format(left, left + plot_w, y, y, left - 6, y + 4, fmt_share(value, decimals=1))
         )
     every = max(1, math.ceil(n / 8))
     for i, period in enumerate(periods):
@@ -201,7 +199,7 @@ def line_chart(
             if point is None:
                 continue
             tip = (
-                f"{label} · {periods[i]}: {_pct(values[i] or 0.0)} "
+                f"{label} · {periods[i]}: {fmt_share(values[i] or 0.0, decimals=1)} "
                 f"({counts[i]:,} of {totals[i]:,} documents)"
             )
             parts.append(

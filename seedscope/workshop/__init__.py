@@ -33,7 +33,7 @@ from .models import (
     Workshop,
 )
 from .schema import schema_version
-from .stats import SPLIT_SD, SUMMARY_COLUMNS, ranking
+from .stats import SPLIT_SD, ranking
 from .store import DB_NAME, WorkshopStore
 from .validate import (
     JOIN_CODE_ALPHABET,
@@ -41,7 +41,6 @@ from .validate import (
     MAX_COMMENT_LENGTH,
     MAX_NAME_LENGTH,
     MAX_NOTES_LENGTH,
-    PARTICIPANT_PATTERN,
     device_id,
 )
 
@@ -55,10 +54,8 @@ __all__ = [
     "MAX_COMMENT_LENGTH",
     "MAX_NAME_LENGTH",
     "MAX_NOTES_LENGTH",
-    "PARTICIPANT_PATTERN",
     "SCHEMA_VERSION",
     "SPLIT_SD",
-    "SUMMARY_COLUMNS",
     "Deck",
     "NotFound",
     "Rating",

@@ -11,45 +11,38 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from loaders.schema import SIGNALS
 from seedscope.explore import Explorer, View
-from seedscope.filters import FilterState
-from seedscope.fmt import fmt_date
+from seedscope.filters import FilterState, SignalRef
+from seedscope.fmt import as_number, cell_text, fmt_date
 
 from .models import Signal, SlideText
-
-
-def _text(value: object) -> str | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def slide_text(explorer: Explorer, doc_id: str, position: int) -> SlideText | None:
     """A signal's words as the room sees them; None when the corpus lacks it."""
     entries = explorer.doc_entries(doc_id)
-    match = entries[(entries["section"] == "Signals") & (entries["position"] == position)]
+    match = entries[(entries["section"] == SIGNALS) & (entries["position"] == position)]
     document = explorer.document(doc_id)
     if match.empty or document is None:
         return None
     row = match.iloc[0]
     relevancy = row["relevancy"]
     return SlideText(
-        name=_text(row["name"]) or "(no name)",
-        description=_text(row["description"]),
-        change=_text(row["change"]),
-        ten_year=_text(row["ten_year"]),
-        driving_force=_text(row["driving_force"]),
-        relevancy=None if pd.isna(relevancy) else float(relevancy),
-        source=_text(document["title_text"]),
+        name=cell_text(row["name"]) or "(no name)",
+        description=cell_text(row["description"]),
+        change=cell_text(row["change"]),
+        ten_year=cell_text(row["ten_year"]),
+        driving_force=cell_text(row["driving_force"]),
+        relevancy=as_number(relevancy),
+        source=cell_text(document["title_text"]),
         page_date=None if pd.isna(document["page_date"]) else fmt_date(document["page_date"]),
     )
 
 
 def missing_slide(signal: Signal) -> SlideText:
     """What the room sees of a deck signal the corpus no longer has."""
-    doc_id, position = signal
-    return SlideText(name=f"{doc_id}:{position} (not in this corpus)")
+    return SlideText(name=f"{SignalRef(*signal)} (not in this corpus)")
 
 
 def slide_texts(explorer: Explorer, signals: Iterable[Signal]) -> dict[Signal, SlideText]:

@@ -121,9 +121,10 @@ class SlideStore:
 
     def start_timer(self, workshop_id: str, key: str, signal: Signal, seconds: int) -> Slide:
         """Voting on this signal closes by itself ``seconds`` from now (re-opening it)."""
-        if not validate.is_int(seconds) or not 1 <= int(seconds) <= MAX_TIMER_S:
+        duration = validate.whole_number(seconds)
+        if duration is None or not 1 <= duration <= MAX_TIMER_S:
             raise ValueError(f"A timer runs from 1 to {MAX_TIMER_S} seconds.")
-        ends = datetime.now(UTC) + timedelta(seconds=int(seconds))
+        ends = datetime.now(UTC) + timedelta(seconds=duration)
         return self._set(
             workshop_id,
             key,

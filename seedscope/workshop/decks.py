@@ -140,14 +140,15 @@ class DeckStore:
         ``index`` must exist (``IndexError`` otherwise); ``new_index`` is clamped
         to the deck, so "up" on the first signal or "down" on the last is a no-op.
         """
-        if not validate.is_int(index) or not validate.is_int(new_index):
+        source, target = validate.whole_number(index), validate.whole_number(new_index)
+        if source is None or target is None:
             raise TypeError("move_signal needs whole-number indexes")
 
         def move(old: list[Signal]) -> list[Signal]:
-            if not 0 <= index < len(old):
-                raise IndexError(f"the deck has no signal at index {index}")
-            item = old.pop(index)
-            old.insert(min(max(int(new_index), 0), len(old)), item)
+            if not 0 <= source < len(old):
+                raise IndexError(f"the deck has no signal at index {source}")
+            item = old.pop(source)
+            old.insert(min(max(target, 0), len(old)), item)
             return old
 
         return self._change_signals(deck_id, move)

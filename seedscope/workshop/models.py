@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from seedscope.filters import SignalRef
+
 Signal = tuple[str, int]
 
 
@@ -140,7 +142,7 @@ class Slide:
 
     @property
     def name(self) -> str:
-        return self.text.name if self.text else f"{self.doc_id}:{self.position}"
+        return self.text.name if self.text else str(SignalRef(self.doc_id, self.position))
 
     def voting_open(self, now: datetime | None = None) -> bool:
         if self.voting_closed:

@@ -51,7 +51,7 @@ LONGEST_TEXT = 900
 
 
 def theme_name(value: object) -> str:
-    return value if value in THEMES else "light"  # type: ignore[return-value]
+    return value if value in THEMES else "light"
 
 
 def css(theme: str, *, qr_vh: int = 24) -> str:
@@ -109,9 +109,9 @@ def voting_state(slide: Slide | None, now: datetime | None = None) -> tuple[str,
     if not slide.voting_open(moment):
         return "closed", None, 0
     left = slide.seconds_left(moment)
-    if left is None:
+    if left is None or slide.closes_at is None:  # seconds_left is None without a timer
         return "open", None, 0
-    deadline = datetime.fromisoformat(slide.closes_at)  # type: ignore[arg-type]
+    deadline = datetime.fromisoformat(slide.closes_at)
     return "timer", deadline.isoformat(timespec="milliseconds"), int(left + 0.999)
 
 

@@ -84,13 +84,13 @@ class RatingStore:
 
     def rate(
         self,
-        workshop_id: str,
-        participant: str,
-        doc_id: str,
-        position: int,
-        impact: int,
-        likelihood: int,
-        comment: str | None = None,
+        workshop_id: object,
+        participant: object,
+        doc_id: object,
+        position: object,
+        impact: object,
+        likelihood: object,
+        comment: object = None,
     ) -> Rating:
         """Record a participant's rating of a signal, replacing their earlier one.
 
@@ -99,19 +99,24 @@ class RatingStore:
         been on the screen, until its voting closes (by the facilitator, a
         timer, or the end of the workshop). Raises :class:`RatingRefused` with
         a message fit for the participant's phone.
+
+        Every argument may come straight from a phone's JSON body, so each is
+        checked here rather than trusted to match its expected type.
         """
-        participant = validate.participant(participant)
-        impact = validate.score(impact, "Impact")
-        likelihood = validate.score(likelihood, "Likelihood")
+        device = validate.participant(participant)
+        impact_score = validate.score(impact, "Impact")
+        likelihood_score = validate.score(likelihood, "Likelihood")
         text = validate.comment(comment)
-        if not isinstance(doc_id, str) or not validate.is_int(position):
+        number = validate.whole_number(position)
+        if not isinstance(doc_id, str) or number is None:
             raise RatingRefused("That signal is not part of this workshop.")
-        signal = (doc_id, int(position))
+        signal = (doc_id, number)
         now = validate.now()
         with self.db.transaction(write=True) as conn:
             row = workshop_row(conn, workshop_id)
             if row is None:
                 raise RatingRefused("This workshop does not exist.")
+            workshop: str = row["id"]
             if row["status"] != "open":
                 raise RatingRefused("This workshop has ended; ratings are no longer accepted.")
             found = conn.execute(
@@ -122,7 +127,7 @@ class RatingStore:
                 raise RatingRefused("That signal is not part of this workshop.")
             if found["ord"] > row["current"]:
                 raise RatingRefused("That signal has not been presented yet.")
-            if not load_slide(conn, workshop_id, signal).voting_open(datetime.now(UTC)):
+            if not load_slide(conn, workshop, signal).voting_open(datetime.now(UTC)):
                 raise RatingRefused("Voting on this signal has closed.")
             conn.execute(
                 "INSERT INTO ratings (workshop_id, participant, doc_id, position, impact, "
@@ -133,16 +138,16 @@ class RatingStore:
                 # a moderated comment stays hidden unless its words change
                 "comment_hidden = CASE WHEN excluded.comment IS ratings.comment "
                 "THEN ratings.comment_hidden ELSE 0 END",
-                (workshop_id, participant, *signal, impact, likelihood, text, now, now),
+                (workshop, device, *signal, impact_score, likelihood_score, text, now, now),
             )
             conn.execute(
                 "INSERT OR IGNORE INTO devices (workshop_id, device, joined_at) VALUES (?, ?, ?)",
-                (workshop_id, participant, now),
+                (workshop, device, now),
             )
             stored = conn.execute(
                 "SELECT * FROM ratings WHERE workshop_id = ? AND participant = ? "
                 "AND doc_id = ? AND position = ?",
-                (workshop_id, participant, *signal),
+                (workshop, device, *signal),
             ).fetchone()
             return to_rating(stored)
 

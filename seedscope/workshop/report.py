@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from seedscope.fmt import MISSING
 from seedscope.workshop_figures import matrix_positions
 
 from .models import NotFound, Slide
@@ -60,7 +61,7 @@ def _svg_position(x: float, y: float) -> tuple[float, float]:
 
 def _when(stamp: str | None) -> str:
     if not stamp:
-        return "–"
+        return MISSING
     moment = datetime.fromisoformat(stamp)
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 

@@ -43,6 +43,14 @@ def load_workshop(conn: sqlite3.Connection, row: sqlite3.Row) -> Workshop:
     )
 
 
+def reload_workshop(conn: sqlite3.Connection, workshop_id: str) -> Workshop:
+    """The workshop as this transaction sees it now, after changing its row."""
+    row = workshop_row(conn, workshop_id)
+    if row is None:  # callers found it earlier in the same transaction
+        raise NotFound(f"there is no workshop {workshop_id!r}")
+    return load_workshop(conn, row)
+
+
 def key_matches(row: sqlite3.Row | None, key: object) -> bool:
     if row is None or not isinstance(key, str):
         return False
@@ -129,9 +137,7 @@ class SessionStore:
                 raise StoreError("could not draw a free join code; close some workshops")
             if texts:
                 upsert_texts(conn, workshop_id, texts)
-            row = workshop_row(conn, workshop_id)
-            assert row is not None
-            return load_workshop(conn, row), key
+            return reload_workshop(conn, workshop_id), key
 
     def get_workshop(self, workshop_id: str) -> Workshop | None:
         with self.db.transaction() as conn:
@@ -201,19 +207,20 @@ class SessionStore:
 
     def set_current(self, workshop_id: str, key: str, index: int) -> Workshop:
         """Show slide ``index`` to the room: -1 opening, 0..n-1 signals, n closing."""
-        if not validate.is_int(index):
+        wanted = validate.whole_number(index)
+        if wanted is None:
             raise TypeError("the current signal is a whole-number index")
         with self.db.transaction(write=True) as conn:
             row = presenter_row(conn, workshop_id, key)
             count = conn.execute(
                 "SELECT count(*) FROM deck_signals WHERE deck_id = ?", (row["deck_id"],)
             ).fetchone()[0]
-            current = min(max(int(index), -1), count)
+            current = min(max(wanted, -1), count)
             if current != row["current"]:
                 conn.execute(
                     "UPDATE workshops SET current = ? WHERE id = ?", (current, workshop_id)
                 )
-                row = workshop_row(conn, workshop_id)
+                return reload_workshop(conn, workshop_id)
             return load_workshop(conn, row)
 
     def close_workshop(self, workshop_id: str, key: str) -> Workshop:
@@ -225,7 +232,7 @@ class SessionStore:
                     "UPDATE workshops SET status = 'closed', closed_at = ? WHERE id = ?",
                     (validate.now(), workshop_id),
                 )
-                row = workshop_row(conn, workshop_id)
+                return reload_workshop(conn, workshop_id)
             return load_workshop(conn, row)
 
     def reopen_workshop(self, workshop_id: str, key: str) -> Workshop:
@@ -250,5 +257,5 @@ class SessionStore:
                         code = validate.new_join_code()
                 else:  # pragma: no cover
                     raise StoreError("could not draw a free join code; close some workshops")
-                row = workshop_row(conn, workshop_id)
+                return reload_workshop(conn, workshop_id)
             return load_workshop(conn, row)

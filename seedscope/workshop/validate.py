@@ -41,9 +41,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def is_int(value: object) -> bool:
-    # bool is an int subclass, and True would otherwise pass as a rating of 1
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+def whole_number(value: object) -> int | None:
+    """``value`` as an int when it is a whole number of any integer type (numpy's too).
+
+    None for anything else, a bool included: bool is an int subclass, and True
+    would otherwise pass as a rating of 1.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    return None
 
 
 def plain_line(text: str) -> str:
@@ -72,9 +78,10 @@ def signal(item: object) -> Signal:
         raise ValueError(f"A signal is a (doc_id, position) pair, not {item!r}.")
     if not isinstance(doc_id, str) or not doc_id:
         raise ValueError(f"A signal's doc_id must be non-empty text, not {doc_id!r}.")
-    if not is_int(position) or int(position) < 0:
+    number = whole_number(position)
+    if number is None or number < 0:
         raise ValueError(f"A signal's position must be a whole number ≥ 0, not {position!r}.")
-    return doc_id, int(position)
+    return doc_id, number
 
 
 def unique_signals(signals: Iterable[object]) -> tuple[Signal, ...]:
@@ -83,9 +90,10 @@ def unique_signals(signals: Iterable[object]) -> tuple[Signal, ...]:
 
 
 def score(value: object, what: str) -> int:
-    if not is_int(value) or not 1 <= int(value) <= 5:  # type: ignore[call-overload]
+    number = whole_number(value)
+    if number is None or not 1 <= number <= 5:
         raise RatingRefused(f"{what} must be a whole number from 1 to 5.")
-    return int(value)  # type: ignore[call-overload]
+    return number
 
 
 def comment(text: object) -> str | None:

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from bench.server import CHROMIUM, Server, launch_chromium, start_server
 from tests.conftest import ROOT, shared_dir
+from tests.support.server import CHROMIUM, Server, launch_chromium, start_server
 
 __all__ = [
     "APP",

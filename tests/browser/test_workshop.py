@@ -24,7 +24,6 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from bench.server import free_port
 from loaders import load_corpus
 from seedscope.explore import Explorer
 from seedscope.qr import qr_png
@@ -42,6 +41,7 @@ from tests.browser.conftest import (
     wait_for_app,
 )
 from tests.conftest import ROOT, shared_dir
+from tests.support.server import free_port
 
 DOCS = (
     "00344fccd0922ea64c011f2e3e163153",

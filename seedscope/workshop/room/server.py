@@ -196,10 +196,12 @@ class RoomHandler(BaseHTTPRequestHandler):
         if self._token() is None:
             cookie = http.cookies.SimpleCookie()
             cookie[COOKIE] = validate.new_device_token()
-            cookie[COOKIE].update(
-                {"path": "/", "max-age": COOKIE_MAX_AGE_S, "httponly": True, "samesite": "Lax"}
-            )
-            headers["Set-Cookie"] = cookie[COOKIE].OutputString()
+            morsel = cookie[COOKIE]
+            morsel["path"] = "/"
+            morsel["max-age"] = COOKIE_MAX_AGE_S
+            morsel["httponly"] = True
+            morsel["samesite"] = "Lax"
+            headers["Set-Cookie"] = morsel.OutputString()
         self._send(200, body, kind, extra=headers)
 
     def _events(self, query: dict[str, list[str]]) -> None:
@@ -253,12 +255,12 @@ class RoomHandler(BaseHTTPRequestHandler):
         workshop_id = body.get("workshop")
         try:
             rating = self.server.store.rate(
-                workshop_id,  # type: ignore[arg-type]
+                workshop_id,
                 device,
-                body.get("doc_id"),  # type: ignore[arg-type]
-                body.get("position"),  # type: ignore[arg-type]
-                body.get("impact"),  # type: ignore[arg-type]
-                body.get("likelihood"),  # type: ignore[arg-type]
+                body.get("doc_id"),
+                body.get("position"),
+                body.get("impact"),
+                body.get("likelihood"),
                 body.get("comment"),
             )
         except RatingRefused as exc:

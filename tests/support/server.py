@@ -1,8 +1,10 @@
 """Start a real ``streamlit run`` server and Debian's chromium, for browser tests and benchmarks.
 
-This is the single implementation used by ``tests/browser/conftest.py`` and by the
-browser benchmarks. It never downloads a browser: chromium is Debian's, at
-``/usr/bin/chromium`` (``make test`` installs it through ``scripts/ensure-chromium``).
+The one implementation: ``tests/browser/conftest.py``, ``tests/test_serve.py``
+and the browser benchmarks in ``bench/`` all start servers through it (a
+benchmark measures the dashboard as the tests drive it). It never downloads a
+browser: chromium is Debian's, at ``/usr/bin/chromium`` (``make test`` installs
+it through ``scripts/ensure-chromium``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -346,12 +346,15 @@ class Explorer:
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """Compute once per Explorer (i.e. per corpus) and keep: health tables,
         per-document theme strings and the like."""
+        # The store holds values of many types under string keys; each key is only
+        # ever computed by one function, so the value found under it has that
+        # function's type. mypy cannot follow a key to a type, hence the casts.
         with self._lock:
             if key in self._memo:
-                return self._memo[key]  # type: ignore[no-any-return]
+                return cast(T, self._memo[key])
         value = compute()
         with self._lock:
-            return self._memo.setdefault(key, value)  # type: ignore[no-any-return]
+            return cast(T, self._memo.setdefault(key, value))
 
     # -- lookups --------------------------------------------------------------
 

@@ -29,8 +29,9 @@ from loaders.concepts.vocabulary import VocabConcept
 from .concepts import ConceptIndex
 from .facets import FACET_LISTS, Facet, build_facet, rolled_up
 from .filters import FilterState
-from .search import SearchIndex, SyncReport, parse_query
+from .search import SearchIndex, SyncReport
 from .search_hits import RowMap, SearchHits
+from .search_query import parse_query
 from .view import View, select_view
 
 __all__ = ["SECTIONS", "VIEW_CACHE_SIZE", "Explorer", "View"]

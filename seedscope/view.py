@@ -19,8 +19,8 @@ import pandas as pd
 
 from .facets import FACET_LISTS
 from .filters import FilterState
-from .search import QueryError
 from .search_hits import SearchHits
+from .search_query import QueryError
 
 if TYPE_CHECKING:  # the Explorer builds views with this module: no import at run time
     from .explore import Explorer

@@ -16,7 +16,7 @@ import streamlit as st
 from seedscope.explore import Explorer
 from seedscope.fmt import fmt_date
 from seedscope.safety import escape_markdown, link_markdown
-from seedscope.search import highlighted_markdown
+from seedscope.search_highlight import highlighted_markdown
 from seedscope.search_hits import SearchHits
 
 from . import context, state

@@ -12,7 +12,7 @@ done in three numpy steps instead: aggregate entries per (document, column),
 rank row keys from per-document totals, then join only the top rows'
 (document, row key) pairs onto the per-document aggregates. What lies
 behind one cell, and the filters that narrow the dashboard to it, are in
-:mod:`seedscope.heatmap_cells`; :mod:`seedscope.figures` draws the grid.
+:mod:`seedscope.heatmap_cells`; :mod:`seedscope.heatmap_figures` draws the grid.
 This module never imports streamlit: pages call it and draw the result.
 """
 

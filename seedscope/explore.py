@@ -1,12 +1,15 @@
-"""The corpus prepared for exploring, and the filtered view of it.
+"""The corpus prepared for exploring: what every page asks its questions of.
 
 :class:`Explorer` is built once per loaded corpus (and never mutated): it
 adds integer document positions and month/quarter columns, indexes the
 theme and keyword facets (:mod:`seedscope.facets`) and keeps the full-text
 search index (:mod:`seedscope.search`) in step, so applying a
 :class:`~seedscope.filters.FilterState` is a handful of numpy mask
-operations even on a 10,000-document corpus. Views and searches are
-memoised per state (``functools.lru_cache``).
+operations even on a 10,000-document corpus (:mod:`seedscope.view` does
+that). Views and searches are memoised per state (``functools.lru_cache``).
+
+This is the public face pages and other modules import the Explorer and
+the :class:`~seedscope.view.View` it hands out from.
 """
 
 from __future__ import annotations
@@ -14,9 +17,8 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -27,38 +29,17 @@ from loaders.concepts.vocabulary import VocabConcept
 from .concepts import ConceptIndex
 from .facets import FACET_LISTS, Facet, build_facet, rolled_up
 from .filters import FilterState
-from .search import QueryError, SearchIndex, SyncReport, parse_query
+from .search import SearchIndex, SyncReport
 from .search_hits import RowMap, SearchHits
+from .search_query import parse_query
+from .view import View, select_view
+
+__all__ = ["SECTIONS", "VIEW_CACHE_SIZE", "Explorer", "View"]
 
 T = TypeVar("T")
 SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
 #: Views kept per Explorer (one per recent filter state).
 VIEW_CACHE_SIZE = 32
-
-
-@dataclass(frozen=True)
-class View:
-    """What a filter state selects: rows of the three tables, and facet counts.
-
-    ``search`` holds the text search's matches (scores, matched fields) when
-    the state has one; ``search_problem`` says why a typed search was ignored.
-    """
-
-    state: FilterState
-    documents: pd.DataFrame
-    entries: pd.DataFrame
-    tags: pd.DataFrame
-    facets: dict[str, pd.Series]  # facet -> counts of documents per value (own filter excluded)
-    search: SearchHits | None = None
-    search_problem: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        return self.documents.empty
-
-    @cached_property
-    def signals(self) -> pd.DataFrame:
-        return self.entries[self.entries["section"] == "Signals"]
 
 
 class Explorer:
@@ -107,7 +88,7 @@ class Explorer:
         self._memo: dict[str, object] = {}
         self._lock = threading.Lock()
         self.view: Callable[[FilterState], View] = functools.lru_cache(VIEW_CACHE_SIZE)(
-            self._compute
+            functools.partial(select_view, self)
         )
         self.search: Callable[[str], SearchHits | None] = functools.lru_cache(16)(self._search)
 
@@ -241,117 +222,20 @@ class Explorer:
         rowids, scores = self._search_index.search(query)
         return SearchHits.from_rowids(query, rowids, scores, self._search_index, self._row_map)
 
-    # -- filtering --------------------------------------------------------------
-
-    def _doc_masks(self, state: FilterState) -> dict[str, np.ndarray | None]:
-        docs = self.documents
-        size = len(docs)
-        narrower = state.narrower and not state.raw
-        masks: dict[str, np.ndarray | None] = {
-            field: self.facet(field, state).mask(getattr(state, field), size, narrower)
-            if getattr(state, field)
-            else None
-            for field in FACET_LISTS
-        }
-        masks["categories"] = (
-            docs["category"].isin(state.categories).to_numpy() if state.categories else None
-        )
-        masks["types"] = docs["doc_type"].isin(state.types).to_numpy() if state.types else None
-        if state.date_from or state.date_to:
-            dates = docs["page_date"]
-            mask = dates.notna().to_numpy(copy=True)  # pandas 3 hands out read-only views
-            if state.date_from:
-                mask &= (dates >= pd.Timestamp(state.date_from)).to_numpy()
-            if state.date_to:
-                mask &= (dates <= pd.Timestamp(state.date_to)).to_numpy()
-            masks["dates"] = mask
-        return masks
-
-    @staticmethod
-    def _combine(
-        masks: dict[str, np.ndarray | None], size: int, skip: str | None = None
-    ) -> np.ndarray:
-        out = np.ones(size, dtype=bool)
-        for name, mask in masks.items():
-            if mask is not None and name != skip:
-                out &= mask
-        return out
-
-    def _any_per_doc(self, entry_mask: np.ndarray) -> np.ndarray:
-        found = np.zeros(len(self.documents), dtype=bool)
-        found[self.entries["doc_row"].to_numpy()[entry_mask]] = True
-        return found
-
-    def _compute(self, state: FilterState) -> View:
-        """The view of one state.
-
-        Entry filters (sections, minimum relevancy) keep the entries that pass
-        them, and the documents holding at least one. A search keeps the
-        entries whose own text matches, and the documents whose title or
-        summary matches or that hold such an entry.
-        """
-        docs, entries, tags = self.documents, self.entries, self.tags
-        size = len(docs)
-        masks = self._doc_masks(state)
-        entry_mask = np.ones(len(entries), dtype=bool)
-        if state.sections:
-            entry_mask &= entries["section"].isin(state.sections).to_numpy()
-        if state.min_relevancy:
-            entry_mask &= (entries["relevancy"] >= state.min_relevancy).to_numpy()
-        if state.seen:
-            entry_mask &= (entries["seen_in"] >= state.seen).to_numpy()
-        if state.sections or state.min_relevancy or state.seen:
-            masks["entries"] = self._any_per_doc(entry_mask)
-        hits, problem = None, None
-        if state.q:
-            try:
-                hits = self.search(state.q)
-            except QueryError as exc:
-                problem = str(exc)
-            if hits is None and problem is None:
-                problem = "The search has no words to look for, so it is ignored."
-        if hits is not None:
-            entry_mask &= hits.entry_matched
-            masks["search"] = hits.doc_matched | self._any_per_doc(entry_mask)
-        doc_mask = self._combine(masks, size)
-        entry_mask &= doc_mask[entries["doc_row"].to_numpy()]
-
-        facets: dict[str, pd.Series] = {}
-        narrower = state.narrower and not state.raw
-        for field in FACET_LISTS:
-            facet = self.facet(field, state)
-            allowed = self._combine(masks, size, skip=field)
-            # with narrower concepts on, a concept counts the documents of those below it
-            rows, codes = facet.with_broader if narrower else (facet.doc_rows, facet.codes)
-            kept = codes[allowed[rows]] if len(rows) else codes
-            counts = np.bincount(kept, minlength=len(facet.ids))
-            series = pd.Series(counts, index=facet.ids, dtype=np.int64)
-            facets[field] = series[series > 0].sort_values(ascending=False, kind="stable")
-        for field, column in (("categories", "category"), ("types", "doc_type")):
-            allowed = self._combine(masks, size, skip=field)
-            facets[field] = docs.loc[allowed, column].astype(str).value_counts()
-
-        return View(
-            state,
-            docs[doc_mask],
-            entries[entry_mask],
-            tags[doc_mask[tags["doc_row"].to_numpy()]],
-            facets,
-            search=hits,
-            search_problem=problem,
-        )
-
     # -- derived data that does not depend on filters --------------------------
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """Compute once per Explorer (i.e. per corpus) and keep: health tables,
         per-document theme strings and the like."""
+        # The store holds values of many types under string keys; each key is only
+        # ever computed by one function, so the value found under it has that
+        # function's type. mypy cannot follow a key to a type, hence the casts.
         with self._lock:
             if key in self._memo:
-                return self._memo[key]  # type: ignore[no-any-return]
+                return cast(T, self._memo[key])
         value = compute()
         with self._lock:
-            return self._memo.setdefault(key, value)  # type: ignore[no-any-return]
+            return cast(T, self._memo.setdefault(key, value))
 
     # -- lookups --------------------------------------------------------------
 

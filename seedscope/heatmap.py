@@ -10,14 +10,14 @@ several of them, so an entry counts once under *every* theme of its document.
 Exploding 200,000 entries by ~4 themes each would be slow, so the work is
 done in three numpy steps instead: aggregate entries per (document, column),
 rank row keys from per-document totals, then join only the top rows'
-(document, row key) pairs onto the per-document aggregates. This module never
-imports streamlit: pages call it and draw the result.
+(document, row key) pairs onto the per-document aggregates. What lies
+behind one cell, and the filters that narrow the dashboard to it, are in
+:mod:`seedscope.heatmap_cells`; :mod:`seedscope.heatmap_figures` draws the grid.
+This module never imports streamlit: pages call it and draw the result.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,7 +26,6 @@ import pandas as pd
 
 from .explore import SECTIONS, Explorer, View
 from .facets import Facet
-from .filters import FilterState
 
 #: Row dimensions: key -> what the page calls it.
 ROW_DIMENSIONS: dict[str, str] = {
@@ -53,7 +52,7 @@ MEASURES: dict[str, str] = {
 }
 
 #: Facets (seedscope.facets) behind the multi-valued row dimensions.
-_FACETS = {
+ROW_FACETS = {
     "theme": "themes",
     "keyword": "keywords",
     "theme_top": "themes",
@@ -63,13 +62,13 @@ _FACETS = {
 _ROLLED_UP = {"theme_top", "keyword_top"}
 
 
-def _facet(explorer: Explorer, view: View, rows: str) -> Facet:
+def row_facet(explorer: Explorer, view: View, rows: str) -> Facet:
     """The facet behind a theme/keyword row dimension, as the view sees it."""
-    return explorer.facet(_FACETS[rows], view.state, rollup=rows in _ROLLED_UP)
+    return explorer.facet(ROW_FACETS[rows], view.state, rollup=rows in _ROLLED_UP)
 
 
 #: Document columns behind the single-valued dimensions.
-_DOC_COLUMNS = {"category": "category", "type": "doc_type", "month": "month", "quarter": "quarter"}
+DOC_COLUMNS = {"category": "category", "type": "doc_type", "month": "month", "quarter": "quarter"}
 #: Longest document title shown as a row label.
 TITLE_LABEL_LENGTH = 60
 #: Above this many (document, column) slots, aggregate with a sort instead of a dense bincount.
@@ -110,7 +109,7 @@ class Heatmap:
         return not self.rows
 
 
-def _check(rows: str, cols: str, measure: str | None = None) -> None:
+def check_dimensions(rows: str, cols: str, measure: str | None = None) -> None:
     """Unknown dimensions are programming errors: say which names are valid."""
     if rows not in ROW_DIMENSIONS:
         raise ValueError(f"unknown row dimension {rows!r}; expected one of {list(ROW_DIMENSIONS)}")
@@ -158,7 +157,7 @@ def _column_codes(
     """Each entry's column index (-1: no column, e.g. an undated document)."""
     if cols == "section":
         return _sorted_codes(entries["section"], list(SECTIONS))
-    doc_codes, names = _sorted_codes(explorer.documents[_DOC_COLUMNS[cols]])
+    doc_codes, names = _sorted_codes(explorer.documents[DOC_COLUMNS[cols]])
     return doc_codes[entries["doc_row"].to_numpy()], names
 
 
@@ -172,15 +171,15 @@ def _row_pairs(
     type, and one for itself as a document row.
     """
     doc_rows = view.documents["doc_row"].to_numpy(dtype=np.int64)
-    if rows in _FACETS:
-        facet = _facet(explorer, view, rows)
+    if rows in ROW_FACETS:
+        facet = row_facet(explorer, view, rows)
         in_view = np.zeros(len(explorer.documents), dtype=bool)
         in_view[doc_rows] = True
         pair_docs, pair_codes = facet.pairs(in_view)
         return pair_docs, pair_codes, [str(v) for v in facet.ids]
     if rows == "document":
         return doc_rows, doc_rows, explorer.documents["doc_id"].astype(str).tolist()
-    codes, names = _sorted_codes(explorer.documents[_DOC_COLUMNS[rows]])
+    codes, names = _sorted_codes(explorer.documents[DOC_COLUMNS[rows]])
     codes = codes[doc_rows]
     keep = codes >= 0
     return doc_rows[keep], codes[keep], names
@@ -243,7 +242,7 @@ def build_heatmap(
     entry in the kept rows; for months and quarters, every period between the
     first and the last is a column, empty ones included.
     """
-    _check(rows, cols, measure)
+    check_dimensions(rows, cols, measure)
     entries = view.entries
     if entries.empty or top <= 0:
         return _empty(rows, cols, measure)
@@ -357,149 +356,6 @@ def build_heatmap(
 
 def _row_labeller(explorer: Explorer, view: View, rows: str) -> Callable[[str], str]:
     """What a row key is called (a theme's label; categories and types as they are)."""
-    if rows in _FACETS:
-        return _facet(explorer, view, rows).label
+    if rows in ROW_FACETS:
+        return row_facet(explorer, view, rows).label
     return str
-
-
-#: Columns of :func:`cell_entries`, in display order.
-CELL_COLUMNS = [
-    "title_text",
-    "page_date",
-    "doc_id",
-    "section",
-    "position",
-    "name",
-    "description",
-    "change",
-    "ten_year",
-    "driving_force",
-    "relevancy",
-]
-
-
-def _row_doc_mask(explorer: Explorer, view: View, rows: str, row_key: str) -> np.ndarray:
-    """Which documents (by doc_row) belong to one row of the heatmap."""
-    docs = explorer.documents
-    mask = np.zeros(len(docs), dtype=bool)
-    if rows in _FACETS:
-        mask = _facet(explorer, view, rows).mask([row_key], len(docs))
-    elif rows == "document":
-        row = explorer.row_of.get(row_key)
-        if row is not None:
-            mask[int(row)] = True
-    else:
-        mask = (docs[_DOC_COLUMNS[rows]] == row_key).to_numpy(dtype=bool)
-    return mask
-
-
-def cell_entries(
-    explorer: Explorer, view: View, rows: str, cols: str, row_key: str, col_key: str
-) -> pd.DataFrame:
-    """The entries behind one cell, most relevant first, for the drill-down table.
-
-    Uses exactly the membership rules of :func:`build_heatmap`, so the table
-    has as many rows as the cell's ``count``.
-    """
-    _check(rows, cols)
-    entries = view.entries
-    doc_rows = entries["doc_row"].to_numpy()
-    mask = _row_doc_mask(explorer, view, rows, row_key)[doc_rows]
-    if cols == "section":
-        mask &= (entries["section"] == col_key).to_numpy(dtype=bool)
-    else:
-        doc_values = explorer.documents[_DOC_COLUMNS[cols]]
-        mask &= (doc_values == col_key).to_numpy(dtype=bool)[doc_rows]
-    picked = entries[mask]
-    docs = explorer.documents
-    out = pd.DataFrame(
-        {
-            "title_text": docs["title_text"].to_numpy()[picked["doc_row"].to_numpy()],
-            "page_date": docs["page_date"].to_numpy()[picked["doc_row"].to_numpy()],
-            "doc_id": picked["doc_id"].astype(object).to_numpy(),
-            "section": picked["section"].astype(object).to_numpy(),
-            "position": picked["position"].to_numpy(),
-            "name": picked["name"].astype(object).to_numpy(),
-            "description": picked["description"].astype(object).to_numpy(),
-            "change": picked["change"].astype(object).to_numpy(),
-            "ten_year": picked["ten_year"].astype(object).to_numpy(),
-            "driving_force": picked["driving_force"].astype(object).to_numpy(),
-            "relevancy": picked["relevancy"].to_numpy(dtype=float),
-        },
-        columns=CELL_COLUMNS,
-    )
-    out = out.sort_values(
-        ["relevancy", "title_text", "position"],
-        ascending=[False, True, True],
-        na_position="last",
-        kind="stable",
-    )
-    return out.reset_index(drop=True)
-
-
-def _month_span(key: str) -> tuple[dt.date, dt.date] | None:
-    try:
-        year, month = (int(part) for part in key.split("-"))
-        last = calendar.monthrange(year, month)[1]
-        return dt.date(year, month, 1), dt.date(year, month, last)
-    except ValueError:
-        return None
-
-
-def _quarter_span(key: str) -> tuple[dt.date, dt.date] | None:
-    try:
-        year_text, quarter_text = key.upper().split("Q")
-        year, quarter = int(year_text), int(quarter_text)
-        if not 1 <= quarter <= 4:
-            return None
-        first, last = 3 * quarter - 2, 3 * quarter
-        return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
-    except ValueError:
-        return None
-
-
-def cell_filter_changes(
-    row_dim: str, row_key: str, col_dim: str, col_key: str
-) -> dict[str, object]:
-    """``FilterState.with_changes`` arguments that narrow the dashboard to one cell.
-
-    Documents are not a filter, so a document row contributes nothing; a
-    malformed month or quarter key contributes nothing rather than a wrong range.
-    """
-    _check(row_dim, col_dim)
-    changes: dict[str, object] = {}
-    list_fields = {"theme": "themes", "keyword": "keywords", "category": "categories"}
-    # a broadest concept's cell is that concept with everything below it
-    list_fields |= {"type": "types", "theme_top": "themes", "keyword_top": "keywords"}
-    if row_dim in list_fields:
-        changes[list_fields[row_dim]] = (row_key,)
-    if col_dim == "section":
-        changes["sections"] = (col_key,)
-    elif col_dim == "category":
-        previous = changes.get("categories", ())
-        changes["categories"] = tuple(dict.fromkeys((*previous, col_key)))  # type: ignore[misc]
-    else:
-        span = _month_span(col_key) if col_dim == "month" else _quarter_span(col_key)
-        if span is not None:
-            changes["date_from"], changes["date_to"] = span
-    return changes
-
-
-def cell_filters(
-    state: FilterState, row_dim: str, row_key: str, col_dim: str, col_key: str
-) -> FilterState:
-    """``state`` narrowed to one cell: what "Filter everything to this cell" applies.
-
-    The cell's theme, keyword, category, type or section replaces that filter
-    (each filter keeps documents with *any* of its values, so adding the
-    cell's value to it would widen the view instead); its month or quarter
-    is intersected with the dates already set.
-    """
-    changes = cell_filter_changes(row_dim, row_key, col_dim, col_key)
-    if "date_from" in changes:
-        start, end = changes["date_from"], changes["date_to"]
-        if state.date_from and state.date_from > start:  # type: ignore[operator]
-            changes["date_from"] = state.date_from
-        if state.date_to and state.date_to < end:  # type: ignore[operator]
-            changes["date_to"] = state.date_to
-    return state.with_changes(**changes)

@@ -1,21 +1,13 @@
-"""Full-text search over documents and entries with SQLite's FTS5.
+"""The full-text index of documents and entries, with SQLite's FTS5.
 
-Analysts type what they would type into a search engine; :func:`parse_query`
-turns it into an FTS5 expression in which every word is quoted, so no input
-can be an FTS5 syntax error:
-
-* ``solar storage``: both words, anywhere in the entry (or the title/summary);
-* ``"energy storage"``: the exact phrase;
-* ``solar OR wind``: either (``OR`` binds the words next to it);
-* ``-coal`` or ``NOT coal``: without it;
-* ``clim*``: words starting with ``clim``.
-
-Words are matched whole, ignoring case and accents (FTS5's ``unicode61``
-tokenizer with ``remove_diacritics 2``: ``Economie`` finds ``économie``),
-and results are ranked by BM25. One FTS5 row per document (its title and
-summary) and one per entry (its name, description, change, 10-year outcome
-and driving force): a word in a document's title finds the document, not
-every entry in it.
+What people type is read by :mod:`seedscope.search_query`; matched words
+are shown by :mod:`seedscope.search_highlight`; this module keeps the
+index and runs queries on it. Words are matched whole, ignoring case and
+accents (FTS5's ``unicode61`` tokenizer with ``remove_diacritics 2``:
+``Economie`` finds ``économie``), and results are ranked by BM25. One FTS5
+row per document (its title and summary) and one per entry (its name,
+description, change, 10-year outcome and driving force): a word in a
+document's title finds the document, not every entry in it.
 
 The index lives in one SQLite file per cache (``search.sqlite3`` next to the
 cache's tables) and follows the cache incrementally: a document is
@@ -31,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -41,147 +32,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .search_highlight import MARK_START
+from .search_query import Query, QueryError
+
 #: Indexed columns, in FTS5 column order: the document's, then the entry's.
 DOCUMENT_FIELDS = ("title", "summary")
 ENTRY_FIELDS = ("name", "description", "change", "ten_year", "driving_force")
 FIELDS = DOCUMENT_FIELDS + ENTRY_FIELDS
-#: What the page calls each field when it says where a match was found.
-FIELD_LABELS = {
-    "title": "title",
-    "summary": "summary",
-    "name": "name",
-    "description": "description",
-    "change": "change",
-    "ten_year": "in 10 years",
-    "driving_force": "driving force",
-    "entries": "its entries",
-}
 #: BM25 weights per column: a word in a title or a signal's name says more.
 WEIGHTS = (4.0, 1.0, 4.0, 1.0, 1.0, 1.0, 1.0)
 TOKENIZER = "unicode61 remove_diacritics 2"
 #: Bump when the table layout or the row layout changes: the index is rebuilt.
 INDEX_FORMAT = "1"
 INDEX_FILE = "search.sqlite3"
-#: Markers of a matched word in :meth:`SearchIndex.marked` text (never in documents:
-#: the loader drops control characters).
-MARK_START, MARK_END = "\x02", "\x03"
-#: Snippet length in words, for tables.
-SNIPPET_WORDS = 14
-
-HELP = """Words are matched whole, ignoring case and accents; the best matches come first.
-
-- `solar storage` — both words
-- `"energy storage"` — this exact phrase
-- `solar OR wind` — either word
-- `-coal` or `NOT coal` — without this word
-- `clim*` — words starting with *clim*
-
-A document matches through its title or summary; an entry through its own text."""
-
-_TOKEN = re.compile(r'(-?)"([^"]*)("?)(\*?)|(\S+)')
-_WORD = re.compile(r"[^\W_]", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-class QueryError(ValueError):
-    """A search that cannot run (e.g. only operators); the message is for people."""
-
-
-@dataclass(frozen=True)
-class Term:
-    """A word or a phrase (its words in order), possibly a prefix (``clim*``)."""
-
-    text: str
-    prefix: bool = False
-
-    def fts(self) -> str:
-        quoted = '"' + self.text.replace('"', '""') + '"'
-        return f"{quoted} *" if self.prefix else quoted
-
-
-@dataclass(frozen=True)
-class Query:
-    """A parsed search: groups that must all match (each group: any of its terms), and
-    terms that must not."""
-
-    text: str
-    required: tuple[tuple[Term, ...], ...]
-    excluded: tuple[Term, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not self.required and not self.excluded
-
-    def positive_expression(self) -> str | None:
-        if not self.required:
-            return None
-        parts = []
-        for group in self.required:
-            inner = " OR ".join(term.fts() for term in group)
-            parts.append(f"({inner})" if len(group) > 1 else inner)
-        return " AND ".join(parts)
-
-    def excluded_expression(self) -> str | None:
-        return " OR ".join(term.fts() for term in self.excluded) or None
-
-    def expression(self) -> str | None:
-        """The FTS5 expression of the whole query (None when it only excludes)."""
-        positive, negative = self.positive_expression(), self.excluded_expression()
-        if positive and negative:
-            return f"({positive}) NOT ({negative})"
-        return positive
-
-
-def parse_query(text: str) -> Query:
-    """Read what an analyst typed (see the module docstring); never raises on odd input.
-
-    Unbalanced quotes close at the end; words without a letter or digit
-    (``-``, ``*``, ``…``) are ignored; a lowercase ``or`` is an ordinary word.
-    """
-    items: list[tuple[str, Term | None, bool]] = []  # (kind, term, negated)
-    negate_next = False
-    for match in _TOKEN.finditer(_CONTROL.sub(" ", text)):
-        minus, phrase, _closing, star, bare = match.groups()
-        if bare is not None:
-            if bare == "OR":
-                items.append(("or", None, False))
-                continue
-            if bare == "AND":
-                continue
-            if bare == "NOT":
-                negate_next = True
-                continue
-            negated = bare.startswith("-") and len(bare) > 1
-            word = bare[1:] if negated else bare
-            prefix = word.endswith("*")
-            word = word.rstrip("*")
-            term = Term(word, prefix=prefix)
-        else:
-            negated = bool(minus)
-            term = Term(" ".join(phrase.split()), prefix=bool(star))
-        negated = negated or negate_next
-        negate_next = False
-        if _WORD.search(term.text):
-            items.append(("term", term, negated))
-
-    required: list[list[Term]] = []
-    excluded: list[Term] = []
-    join_next = False
-    for kind, item, negated in items:
-        if kind == "or" or item is None:
-            join_next = bool(required)
-            continue
-        term = item
-        if negated:
-            excluded.append(term)
-            join_next = False
-            continue
-        if join_next and required:
-            required[-1].append(term)
-        else:
-            required.append([term])
-        join_next = False
-    return Query(text, tuple(tuple(g) for g in required), tuple(dict.fromkeys(excluded)))
 
 
 def entry_order(entries: pd.DataFrame) -> np.ndarray:
@@ -455,38 +318,6 @@ class SearchIndex:
             }
             out[int(rowid)] = fields
         return out
-
-
-def snippet(marked: str, words: int = SNIPPET_WORDS) -> str:
-    """A short window of marked text around its first match, with "…" where cut."""
-    tokens = marked.split()
-    first = next((i for i, token in enumerate(tokens) if MARK_START in token), 0)
-    start = max(0, first - words // 3)
-    end = min(len(tokens), start + words)
-    start = max(0, min(start, end - words))
-    text = " ".join(tokens[start:end])
-    return ("…" if start > 0 else "") + text + ("…" if end < len(tokens) else "")
-
-
-def split_marked(marked: str) -> list[tuple[str, bool]]:
-    """Marked text as (piece, is_match) pairs, for renderers that style matches."""
-    pieces: list[tuple[str, bool]] = []
-    for i, part in enumerate(re.split(f"[{MARK_START}{MARK_END}]", marked)):
-        if part:
-            pieces.append((part, i % 2 == 1))
-    return pieces
-
-
-def highlighted_markdown(marked: str, multiline: bool = False) -> str:
-    """Markdown of marked text for ``st.markdown``: every piece escaped (document text is
-    untrusted), each matched word in bold on an orange background."""
-    from .safety import escape_markdown
-
-    out = []
-    for piece, is_match in split_marked(marked):
-        shown = escape_markdown(piece, multiline=multiline)
-        out.append(f":orange-background[**{shown}**]" if is_match and shown.strip() else shown)
-    return "".join(out)
 
 
 def index_path(cache_dir: Path | None) -> Path | None:

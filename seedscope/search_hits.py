@@ -15,13 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .search import (
-    FIELD_LABELS,
-    Query,
-    SearchIndex,
-    entry_order,
-    snippet,
-)
+from .search import SearchIndex, entry_order
+from .search_highlight import FIELD_LABELS, MARK_END, MARK_START, snippet
+from .search_query import Query
 
 #: Largest number of rows whose matched words are looked up for one table.
 MAX_MARKED_ROWS = 1_000
@@ -153,6 +149,6 @@ def match_columns(fields: list[dict[str, str]], order: tuple[str, ...]) -> pd.Da
         if not names:
             shown.append("")
             continue
-        text = snippet(marked[names[0]]).replace("\x02", "«").replace("\x03", "»")
+        text = snippet(marked[names[0]]).replace(MARK_START, "«").replace(MARK_END, "»")
         shown.append(f"{matched_in[-1]}: {text}" if text else matched_in[-1])
     return pd.DataFrame({"matched_in": matched_in, "match": shown})

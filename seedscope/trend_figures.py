@@ -1,6 +1,6 @@
 """Plotly figures of the Trends and Coverage pages (no streamlit here).
 
-Like :mod:`seedscope.figures`, figures leave the template alone so
+Like :mod:`seedscope.figure_style` says, figures leave the template alone so
 Streamlit's theme applies, and every label that comes from a document (a
 concept's label is a tag as written) is HTML-escaped, because plotly reads
 ``<b>`` and entities in labels.

@@ -10,17 +10,10 @@ import plotly.graph_objects as go
 import pytest
 
 from seedscope.explore import Explorer
-from seedscope.figures import (
-    TEXT_GRID,
-    bar_counts_figure,
-    heatmap_figure,
-    heatmap_min_width,
-    sankey_figure,
-    timeline_figure,
-    wrap_label,
-)
+from seedscope.figures import bar_counts_figure, sankey_figure, timeline_figure, wrap_label
 from seedscope.filters import FilterState
 from seedscope.heatmap import MEASURES, build_heatmap
+from seedscope.heatmap_figures import TEXT_GRID, heatmap_figure, heatmap_min_width
 from seedscope.outcomes import sankey_links
 from tests.factories import doc, entry, make_corpus, sample_corpus
 

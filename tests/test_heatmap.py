@@ -26,10 +26,8 @@ from seedscope.heatmap import (
     ROW_DIMENSIONS,
     TITLE_LABEL_LENGTH,
     build_heatmap,
-    cell_entries,
-    cell_filter_changes,
-    cell_filters,
 )
+from seedscope.heatmap_cells import cell_entries, cell_filter_changes, cell_filters
 from tests.conftest import FIXTURE_DOCS
 from tests.factories import LONG_TITLE, doc, entry, make_corpus, sample_corpus, tags
 

@@ -17,7 +17,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from seedscope.safety import MAX_URL_LENGTH, escape_markdown, link_markdown, safe_url
-from seedscope.search import highlighted_markdown
+from seedscope.search_highlight import highlighted_markdown
 
 MD = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from loaders import build_cache, load_corpus, read_cache
 from seedscope.explore import Explorer
 from seedscope.filters import FilterState
-from seedscope.search import SearchIndex, index_path, parse_query, snippet, split_marked
+from seedscope.search import SearchIndex, index_path
+from seedscope.search_highlight import snippet, split_marked
+from seedscope.search_query import parse_query
 from seedscope.tables import documents_table, signals_table
 from tests.conftest import FIXTURE_DOCS
 from tests.factories import doc, entry, make_corpus

@@ -11,7 +11,7 @@ import pytest
 from seedscope.explore import Explorer
 from seedscope.export import to_csv_bytes
 from seedscope.filters import FilterState
-from seedscope.heatmap import cell_entries
+from seedscope.heatmap_cells import cell_entries
 from seedscope.tables import documents_table, headline, signals_per_month, signals_table
 from tests.factories import doc, entry, make_corpus, tags
 

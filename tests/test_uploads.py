@@ -20,13 +20,8 @@ from pathlib import Path
 import pytest
 
 from seedscope import uploads
-from seedscope.uploads import (
-    Upload,
-    new_corpus_folder,
-    sanitize_file_name,
-    slugify,
-    store_uploads,
-)
+from seedscope.upload_names import sanitize_file_name, slugify
+from seedscope.uploads import Upload, new_corpus_folder, store_uploads
 
 DOC = b"# A seed\n\n## Signals\n\n| name | relevancy |\n|---|---|\n| Vanadium | 4 |\n"
 

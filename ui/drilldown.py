@@ -11,7 +11,7 @@ from seedscope.filters import SignalRef
 from seedscope.fmt import fmt_date, fmt_relevancy, is_missing
 from seedscope.related import RelatedIndex
 from seedscope.safety import escape_markdown, link_markdown
-from seedscope.search import FIELD_LABELS, highlighted_markdown
+from seedscope.search_highlight import FIELD_LABELS, highlighted_markdown
 
 from . import context, state, vocabulary
 from .table_columns import ENTRY_COLUMNS, PLACEHOLDER

@@ -18,7 +18,7 @@ from seedscope.explore import Explorer
 from seedscope.filters import SignalRef
 from seedscope.fmt import fmt_date
 from seedscope.safety import escape_markdown, link_markdown
-from seedscope.search import highlighted_markdown
+from seedscope.search_highlight import highlighted_markdown
 from seedscope.search_hits import SearchHits
 
 from . import context

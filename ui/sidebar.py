@@ -13,7 +13,7 @@ from seedscope.explore import Explorer, View
 from seedscope.filters import FilterState
 from seedscope.fmt import count_label
 from seedscope.safety import escape_markdown
-from seedscope.search import HELP as SEARCH_HELP
+from seedscope.search_query import HELP as SEARCH_HELP
 
 from . import state
 

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seedscope.figures import heatmap_figure, heatmap_min_width
 from seedscope.fmt import fmt_mean, fmt_share
-from seedscope.heatmap import (
-    COL_DIMENSIONS,
-    MEASURES,
-    ROW_DIMENSIONS,
-    build_heatmap,
-    cell_entries,
-    cell_filter_changes,
-    cell_filters,
-)
+from seedscope.heatmap import COL_DIMENSIONS, MEASURES, ROW_DIMENSIONS, build_heatmap
+from seedscope.heatmap_cells import cell_entries, cell_filter_changes, cell_filters
+from seedscope.heatmap_figures import heatmap_figure, heatmap_min_width
 from ui import context, sidebar, state
 from ui.table_columns import ENTRY_COLUMNS, PLACEHOLDER, WRAPPED_ROW_HEIGHT
 from ui.widgets import downloads, filters_caption, plotly_chart

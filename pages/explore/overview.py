@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seedscope.figures import heatmap_figure, heatmap_min_width, timeline_figure
+from seedscope.figures import timeline_figure
 from seedscope.fmt import count_label, date_span, year_span
 from seedscope.heatmap import MEASURES, build_heatmap
+from seedscope.heatmap_figures import heatmap_figure, heatmap_min_width
 from seedscope.tables import headline, signals_per_month, signals_table
 from ui import context, sidebar, state
 from ui.widgets import (

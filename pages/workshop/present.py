@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seedscope.figures import heatmap_figure
 from seedscope.heatmap import build_heatmap
+from seedscope.heatmap_figures import heatmap_figure
 from seedscope.qr import qr_png
 from seedscope.safety import escape_markdown
 from seedscope.workshop import SPLIT_SD, Slide, SlideText, ranking

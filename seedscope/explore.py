@@ -25,6 +25,7 @@ import pandas as pd
 
 from loaders import Corpus
 from loaders.concepts.vocabulary import VocabConcept
+from loaders.schema import SECTIONS, SIGNALS
 
 from .concepts import ConceptIndex
 from .facets import FACET_LISTS, Facet, build_facet, rolled_up
@@ -34,10 +35,9 @@ from .search_hits import RowMap, SearchHits
 from .search_query import parse_query
 from .view import View, select_view
 
-__all__ = ["SECTIONS", "VIEW_CACHE_SIZE", "Explorer", "View"]
+__all__ = ["Explorer", "View"]
 
 T = TypeVar("T")
-SECTIONS = ("Signals", "Concerns", "Behaviors", "Technologies", "Issues")
 #: Views kept per Explorer (one per recent filter state).
 VIEW_CACHE_SIZE = 32
 
@@ -282,7 +282,7 @@ def _with_clusters(
     )
     keyed["first_seen"] = keyed["doc_id"].map(dates)
     keyed["first_seen"] = keyed.groupby("cluster")["first_seen"].transform("min")
-    signals = (entries["section"] == "Signals").to_numpy(dtype=bool)
+    signals = (entries["section"] == SIGNALS).to_numpy(dtype=bool)
     found = pd.MultiIndex.from_arrays([keyed["doc_id"], keyed["position"]]).get_indexer(
         pd.MultiIndex.from_arrays(
             [entries["doc_id"].astype(str), entries["position"].to_numpy(dtype=np.int64)]

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .explore import SECTIONS, Explorer, View
+from loaders.schema import SECTIONS
+
+from .explore import Explorer, View
 from .facets import Facet
 
 #: Row dimensions: key -> what the page calls it.

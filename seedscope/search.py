@@ -32,12 +32,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from loaders.schema import ENTRY_TEXT_COLUMNS
+
 from .search_highlight import MARK_START
 from .search_query import Query, QueryError
 
 #: Indexed columns, in FTS5 column order: the document's, then the entry's.
 DOCUMENT_FIELDS = ("title", "summary")
-ENTRY_FIELDS = ("name", "description", "change", "ten_year", "driving_force")
+ENTRY_FIELDS = ENTRY_TEXT_COLUMNS
 FIELDS = DOCUMENT_FIELDS + ENTRY_FIELDS
 #: BM25 weights per column: a word in a title or a signal's name says more.
 WEIGHTS = (4.0, 1.0, 4.0, 1.0, 1.0, 1.0, 1.0)

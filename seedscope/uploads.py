@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from loaders.schema import DOCUMENT_SUFFIXES
+
 from .upload_names import (
     MAX_NAME_BYTES,
     display_name,
@@ -47,7 +49,7 @@ MAX_TOTAL_BYTES = 50 * 1024 * 1024
 #: Largest single file, counted uncompressed.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: What the loader reads as seed documents.
-ALLOWED_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+ALLOWED_SUFFIXES = frozenset(DOCUMENT_SUFFIXES)
 ARCHIVE_SUFFIX = ".zip"
 #: Above this size a zip member must not inflate more than MAX_RATIO times:
 #: text compresses maybe 10x, a bomb compresses 1000x.

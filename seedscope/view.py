@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from loaders.schema import SIGNALS
+
 from .facets import FACET_LISTS
 from .filters import FilterState
 from .search_hits import SearchHits
@@ -48,7 +50,7 @@ class View:
 
     @cached_property
     def signals(self) -> pd.DataFrame:
-        return self.entries[self.entries["section"] == "Signals"]
+        return self.entries[self.entries["section"] == SIGNALS]
 
 
 def _doc_masks(explorer: Explorer, state: FilterState) -> dict[str, np.ndarray | None]:

@@ -37,15 +37,6 @@ SHARED = {
     **{f"the columns of {name} (CONTRACT)": frozenset(s.names) for name, s in CONTRACT.items()},
 }
 
-#: Second spellings in modules being split on another branch (issue 13), where
-#: they are to be replaced by imports from loaders.schema. Nothing may be added.
-BEING_REMOVED = {
-    ("seedscope/explore.py", "the entry sections (SECTIONS)"),
-    ("seedscope/search.py", "the entry text columns (ENTRY_TEXT_COLUMNS)"),
-    ("seedscope/uploads.py", "the document suffixes (DOCUMENT_SUFFIXES)"),
-    ("seedscope/explore.py", 'a comparison with the section "Signals"'),
-}
-
 
 def code_files() -> list[Path]:
     return sorted(p.relative_to(ROOT) for place in CODE for p in (ROOT / place).rglob("*.py"))
@@ -91,8 +82,7 @@ def test_the_names_the_contract_shares_are_spelled_once() -> None:
         if path != SCHEMA
         for what in second_spellings(path)
     }
-    new = sorted(found - BEING_REMOVED)
-    assert not new, f"import these from loaders.schema instead of spelling them again: {new}"
+    assert not found, f"import these from loaders.schema instead of spelling them again: {found}"
 
 
 def test_the_check_finds_the_definitions_themselves() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from loaders import load_corpus
 from seedscope.explore import Explorer
@@ -294,20 +295,37 @@ def contrast(fg: str, bg: str) -> float:
     return (a + 0.05) / (b + 0.05)
 
 
+#: What does not fit on the projector: a page that scrolls, controls below the
+#: screen's edge, a slide part wider than its box or a text block taller than it.
+NOT_FITTING_JS = """(height) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const controls = document.querySelector(".st-key-presenter_controls");
+  const problems = [];
+  if (!main || main.scrollHeight > main.clientHeight + 1) problems.push("the page scrolls");
+  if (!controls || controls.getBoundingClientRect().bottom > height)
+    problems.push("controls below the screen");
+  for (const slide of document.querySelectorAll(".slide"))
+    for (const e of [slide, ...slide.querySelectorAll("*")])
+      if (e.scrollWidth > e.clientWidth + 1
+          || (e.matches(".slide, .block") && e.scrollHeight > e.clientHeight + 2))
+        problems.push("cut off: " + e.className);
+  return problems;
+}"""
+
+
 def assert_fits(page: Page, viewport: dict[str, int]) -> None:
-    """Nothing to scroll, the controls on screen, no text cut off inside the slide."""
-    main = page.locator('[data-testid="stMain"]')
-    sizes = main.evaluate("(el) => [el.scrollHeight, el.clientHeight]")
-    assert sizes[0] <= sizes[1] + 1, f"the page scrolls: {sizes}"
-    box = page.locator(".st-key-presenter_controls").bounding_box()
-    assert box is not None and box["y"] + box["height"] <= viewport["height"]
-    # nothing wider than its box, and no slide or text block taller than its box
-    overflowing = page.locator(".slide").evaluate_all(
-        "(slides) => slides.flatMap((s) => [s, ...s.querySelectorAll('*')])"
-        ".filter((e) => e.scrollWidth > e.clientWidth + 1 || (e.matches('.slide, .block')"
-        " && e.scrollHeight > e.clientHeight + 2)).map((e) => e.className)"
-    )
-    assert overflowing == [], f"cut-off slide parts: {overflowing}"
+    """Nothing to scroll, the controls on screen, no text cut off inside the slide.
+
+    After a resize the slide lays itself out again (its text is fitted in the
+    browser), so the check waits for the layout to settle, as a person glancing
+    at the screen would, and reports what still does not fit after that.
+    """
+    fits = f"(height) => ({NOT_FITTING_JS})(height).length === 0"
+    try:
+        page.wait_for_function(fits, arg=viewport["height"], timeout=5_000)
+    except PlaywrightTimeoutError:
+        problems = page.evaluate(NOT_FITTING_JS, viewport["height"])
+        raise AssertionError(f"does not fit {viewport}: {problems}") from None
 
 
 # -- 1: the room follows the presenter, rates, and sees results when revealed --------------

@@ -89,11 +89,17 @@ class Facet:
         return mask
 
     @functools.cached_property
+    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        """(document row, value code), once per document: a document tagged with two
+        spellings of one concept ("AI", "artificial intelligence") counts once."""
+        return self.pairs()
+
+    @functools.cached_property
     def with_broader(self) -> tuple[np.ndarray, np.ndarray]:
         """(document row, value code) of every tag, plus one per concept above it:
         counting these counts a concept's documents with its narrower concepts'."""
         if not self.narrower:
-            return self.doc_rows, self.codes
+            return self.distinct
         position = {str(value): i for i, value in enumerate(self.ids)}
         above: dict[int, list[int]] = {}
         for upper, lowers in self.narrower.items():

@@ -135,7 +135,7 @@ def select_view(explorer: Explorer, state: FilterState) -> View:
         facet = explorer.facet(field, state)
         allowed = _combine(masks, size, skip=field)
         # with narrower concepts on, a concept counts the documents of those below it
-        rows, codes = facet.with_broader if narrower else (facet.doc_rows, facet.codes)
+        rows, codes = facet.with_broader if narrower else facet.distinct
         kept = codes[allowed[rows]] if len(rows) else codes
         counts = np.bincount(kept, minlength=len(facet.ids))
         series = pd.Series(counts, index=facet.ids, dtype=np.int64)

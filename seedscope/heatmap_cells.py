@@ -152,6 +152,10 @@ def cell_filter_changes(
     return changes
 
 
+#: Concept row dimensions, and whether their rows include narrower concepts.
+_CONCEPT_ROWS = {"theme": False, "keyword": False, "theme_top": True, "keyword_top": True}
+
+
 def cell_filters(
     state: FilterState, row_dim: str, row_key: str, col_dim: str, col_key: str
 ) -> FilterState:
@@ -160,9 +164,15 @@ def cell_filters(
     The cell's theme, keyword, category, type or section replaces that filter
     (each filter keeps documents with *any* of its values, so adding the
     cell's value to it would widen the view instead); its month or quarter
-    is intersected with the dates already set.
+    is intersected with the dates already set. A concept row also sets
+    whether narrower concepts count, so the filtered view holds exactly the
+    cell's entries.
     """
     changes = cell_filter_changes(row_dim, row_key, col_dim, col_key)
+    if not state.raw and row_dim in _CONCEPT_ROWS:
+        # a concept's row counts that concept alone; a broadest concept's row
+        # counts it with everything below it: the filter must select the same
+        changes["narrower"] = _CONCEPT_ROWS[row_dim]
     span = _column_span(col_dim, col_key)
     if span is not None:
         start, end = span

@@ -182,17 +182,27 @@ class Explorer:
             if not values:
                 continue
             resolved = self.facet(field, state).resolve(values)
-            if self.concepts is not None and not state.raw:
-                ids = self.facets[field].ids
-                resolved = tuple(
-                    dict.fromkeys(
-                        value if value in ids else (self.concepts.resolve(value) or value)
-                        for value in resolved
-                    )
-                )
+            if self.concepts is not None:
+                resolved = self._concepts_resolved(self.concepts, field, resolved, state.raw)
             if resolved != values:
                 changes[field] = resolved
         return state.with_changes(**changes) if changes else state
+
+    def _concepts_resolved(
+        self, concepts: ConceptIndex, field: str, values: tuple[str, ...], raw: bool
+    ) -> tuple[str, ...]:
+        """Concept view: a spelling becomes its concept's id. Raw view: a concept id
+        (a link from Trends, or one made in the concept view) becomes its spellings."""
+        ids = self.facet(field, FilterState(raw=raw)).ids
+        out: list[str] = []
+        for value in values:
+            if value in ids:
+                out.append(value)
+            elif raw:
+                out.extend(concepts.values.get(value, {}).get(FACET_LISTS[field], ()) or (value,))
+            else:
+                out.append(concepts.resolve(value) or value)
+        return tuple(dict.fromkeys(out))
 
     # -- searching --------------------------------------------------------------
 

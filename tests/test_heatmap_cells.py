@@ -1,4 +1,4 @@
-""""Filter everything to this cell" shows exactly the cell's entries, in every sidebar mode.
+""" "Filter everything to this cell" shows exactly the cell's entries, in every sidebar mode.
 
 A concept's row counts that concept alone, a broadest concept's row counts it
 with everything below it, and the raw view counts spellings: the filter a

@@ -47,9 +47,12 @@ def widget_key(name: str, *parts: object) -> str:
 
 
 def filter_by_concept(current: FilterState, facet: str, concept: str) -> None:
-    """Filter every page by one concept (it replaces the facet's other values)."""
+    """Filter every page by one concept (it replaces the facet's other values).
+
+    Trends lists concepts, so the click returns to the concept view if the
+    analyst was looking at themes and keywords as written."""
     st.toast(f"Filtered by {facet[:-1]} “{concept}”", icon=":material/filter_alt:")
-    state.request_filters(current.with_changes(**{facet: (concept,)}))
+    state.request_filters(current.with_changes(raw=False, **{facet: (concept,)}))
 
 
 def picked_row(event: object, frame: pd.DataFrame) -> pd.Series | None:

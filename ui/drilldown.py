@@ -70,7 +70,7 @@ def _draw_same_signal(detail: SignalDetail) -> None:
         for row in detail.same_signal.itertuples():
             name = row.name if isinstance(row.name, str) else "(no name)"
             if st.button(
-                name,
+                escape_markdown(name),
                 key=f"same_{row.doc_id}_{row.position}",
                 type="tertiary",
                 icon=":material/sensors:",
@@ -155,7 +155,7 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
             ):
                 for row in detail.other_signals.itertuples():
                     if st.button(
-                        f"{row.name} · {fmt_relevancy(row.relevancy)}",
+                        f"{escape_markdown(str(row.name))} · {fmt_relevancy(row.relevancy)}",
                         key=f"sib_{detail.doc_id}_{row.position}",
                         type="tertiary",
                     ):
@@ -185,7 +185,7 @@ def draw_drilldown(ctx: context.Context, detail: SignalDetail) -> None:
         for row in related.itertuples():
             with st.container(border=True, key=f"rel_{row.doc_id}_{row.position}"):
                 if st.button(
-                    str(row.name),
+                    escape_markdown(str(row.name)),
                     key=f"open_rel_{row.doc_id}_{row.position}",
                     type="secondary",
                     icon=":material/sensors:",

@@ -14,6 +14,7 @@ import streamlit as st
 from seedscope.briefing import build_briefing
 from seedscope.export import file_stem
 from seedscope.filters import FilterState
+from seedscope.safety import escape_markdown
 
 from . import context, state
 
@@ -51,7 +52,7 @@ def filter_by_concept(current: FilterState, facet: str, concept: str) -> None:
 
     Trends lists concepts, so the click returns to the concept view if the
     analyst was looking at themes and keywords as written."""
-    st.toast(f"Filtered by {facet[:-1]} “{concept}”", icon=":material/filter_alt:")
+    st.toast(f"Filtered by {facet[:-1]} “{escape_markdown(concept)}”", icon=":material/filter_alt:")
     state.request_filters(current.with_changes(raw=False, **{facet: (concept,)}))
 
 

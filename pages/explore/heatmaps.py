@@ -8,6 +8,7 @@ from seedscope.fmt import fmt_mean, fmt_share
 from seedscope.heatmap import COL_DIMENSIONS, MEASURES, ROW_DIMENSIONS, build_heatmap
 from seedscope.heatmap_cells import cell_entries, cell_filter_changes, cell_filters
 from seedscope.heatmap_figures import heatmap_figure, heatmap_min_width
+from seedscope.safety import escape_markdown
 from ui import context, sidebar, state
 from ui.table_columns import ENTRY_COLUMNS, PLACEHOLDER, WRAPPED_ROW_HEIGHT
 from ui.widgets import downloads, filters_caption, plotly_chart
@@ -58,7 +59,7 @@ points = event.selection.points if event and event.selection else []
 if points:
     row_key, col_key, count, mean, share = points[0]["customdata"][:5]
     label = heatmap.row_labels.get(row_key, row_key)
-    st.subheader(f"{label} × {col_key}")
+    st.subheader(f"{escape_markdown(str(label))} × {escape_markdown(str(col_key))}")
     st.caption(
         f"{int(count):,} entries · mean relevancy {fmt_mean(mean)} · "
         f"{fmt_share(share)} rated 4 or more"

@@ -9,6 +9,7 @@ from seedscope.figures import sankey_figure
 from seedscope.filters import SignalRef
 from seedscope.fmt import count_label, top_of_label
 from seedscope.outcomes import outcomes_by_theme, sankey_flows
+from seedscope.safety import escape_markdown
 from seedscope.tables import signals_table
 from ui import context, sidebar, state
 from ui.drilldown import draw_drilldown
@@ -48,7 +49,9 @@ if choice == "signals":
     ref = ctx.state.signal
     detail = signal_detail(explorer, ref.doc_id, ref.position) if ref else None
     if ref is not None and detail is None:
-        st.warning(f"Signal {ref} is not in this corpus.", icon=":material/help:")
+        st.warning(
+            f"Signal {escape_markdown(str(ref))} is not in this corpus.", icon=":material/help:"
+        )
     # the table takes the whole width until a signal is open beside it
     if detail is None:
         table_area, detail_area = st.container(), None
@@ -120,7 +123,8 @@ else:
         )
         for theme_id, group in outcomes.groupby("theme_id", sort=False):
             total = int(group["theme_signals"].iloc[0])
-            heading = f"{group['theme'].iloc[0]} · {top_of_label(len(group), total, 'signal')}"
+            theme = escape_markdown(str(group["theme"].iloc[0]))
+            heading = f"{theme} · {top_of_label(len(group), total, 'signal')}"
             with st.expander(heading):
                 st.dataframe(
                     group[["name", "ten_year", "relevancy", "title"]],

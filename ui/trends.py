@@ -4,7 +4,6 @@ the briefing download, and a per-session memo of the last computation."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -34,17 +33,6 @@ def remember(name: str, key: tuple[object, ...], compute: Callable[[], T]) -> T:
     value = compute()
     st.session_state[slot] = (key, value)
     return value
-
-
-def widget_key(name: str, *parts: object) -> str:
-    """A key that changes with what a selectable table shows.
-
-    A table's selection outlives a filter change when its key stays the
-    same, and row 3 of the old table would then mean another row of the new
-    one; keyed by content, a selection only ever means what was clicked.
-    """
-    digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:10]
-    return f"{name}_{digest}"
 
 
 def filter_by_concept(current: FilterState, facet: str, concept: str) -> None:

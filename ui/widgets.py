@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -112,3 +113,14 @@ def signal_links(ctx: context.Context, table: pd.DataFrame, key: str) -> None:
                 query_params=state.query_for(ctx.state.with_changes(signal=ref)),
                 help=f"{row.title} · {fmt_date(row.page_date)}",
             )
+
+
+def widget_key(name: str, *parts: object) -> str:
+    """A key that changes with what a selectable table shows.
+
+    A table's selection outlives a filter change when its key stays the
+    same, and row 3 of the old table would then mean another row of the new
+    one; keyed by content, a selection only ever means what was clicked.
+    """
+    digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:10]
+    return f"{name}_{digest}"

@@ -14,7 +14,7 @@ from seedscope.tables import signals_table
 from ui import context, sidebar, state
 from ui.drilldown import draw_drilldown
 from ui.table_columns import PLACEHOLDER, SIGNAL_COLUMNS, WRAPPED_ROW_HEIGHT
-from ui.widgets import downloads, filters_caption, no_signals_note
+from ui.widgets import downloads, filters_caption, no_signals_note, widget_key
 
 #: The table shows at most this many signals (most relevant first); the
 #: downloads always hold every filtered signal.
@@ -80,9 +80,12 @@ if choice == "signals":
             f"{count_label(total, 'signal')}{more} · {order} · "
             "click a column to sort, select a row to open it"
         )
-        event = st.dataframe(
+        # keyed by the filters: a selection only ever means the row that was clicked
+        # (an old row number kept across a filter change would open another signal)
+        grid_key = widget_key("signals_table", view.state.with_changes(signal=None, doc=None))
+        event = st.container(key="signals_table").dataframe(
             shown,
-            key="signals_table",
+            key=grid_key,
             hide_index=True,
             on_select="rerun",
             selection_mode="single-row",
@@ -95,8 +98,9 @@ if choice == "signals":
         # Only a *new* row selection opens a signal: the table keeps its
         # selection while related signals are opened from the drill-down.
         picked = None
-        if event.selection.rows:
-            row = shown.iloc[event.selection.rows[0]]
+        rows = [i for i in event.selection.rows if 0 <= i < len(shown)]
+        if rows:
+            row = shown.iloc[rows[0]]
             picked = SignalRef(str(row["doc_id"]), int(row["position"]))
         if picked != st.session_state.get("_signals_table_pick"):
             st.session_state["_signals_table_pick"] = picked

@@ -19,9 +19,8 @@ from ui.trends import (
     filter_by_concept,
     picked_row,
     remember,
-    widget_key,
 )
-from ui.widgets import downloads, filters_caption
+from ui.widgets import downloads, filters_caption, widget_key
 
 WINDOWS = ["1", "2", "3", "4", "6", "8"]
 MIN_DOCS = ["2", "3", "5", "10", "20"]

@@ -429,6 +429,26 @@ def test_shared_link_reopens_same_view(corpus_server: Server, page: Page, fresh_
     assert int(docs.replace(",", "")) < 177, "the filters did not reach the Overview"
 
 
+def test_the_open_signal_stays_open_when_a_filter_changes_the_table(
+    corpus_server: Server, page: Page
+) -> None:
+    """The table's selection is a row number: kept across a filter change, it
+    would open whatever signal now sits in that row."""
+    open_app(page, f"{corpus_server.url}/signals?theme={AI_ID}&min_relevancy=4")
+    grid = page.locator('.st-key-signals_table [data-testid="stDataFrame"]')
+    select_first_row(page, grid)
+    expect(drilldown_name(page)).to_be_visible()
+    opened = expect_url(page, r"[?&]signal=\w+(:|%3A)\d+(&|$)")
+    name = drilldown_name(page).inner_text()
+    signal = re.search(r"signal=([^&]+)", opened)
+    assert signal is not None
+    # drop the theme: the table's first row is now another signal
+    page.locator(".st-key-f_theme").get_by_role("button", name=re.compile("^Remove")).click()
+    settled(page, rf"/signals\?min_relevancy=4&signal={re.escape(signal.group(1))}$")
+    expect(drilldown_name(page)).to_have_text(name)
+    assert_no_errors(page)
+
+
 # -- 6. an untrusted document stays inert -------------------------------------
 
 

@@ -9,7 +9,7 @@ from seedscope.tables import documents_table, titles_containing
 from ui import context, sidebar, state
 from ui.render import draw_document
 from ui.table_columns import DOCUMENT_COLUMNS, PLACEHOLDER
-from ui.widgets import downloads, filters_caption
+from ui.widgets import downloads, filters_caption, widget_key
 
 #: The list shows at most this many documents; the downloads hold them all.
 MAX_ROWS = 5_000
@@ -49,10 +49,11 @@ st.caption(f"{count_label(len(table), 'document')}{more} · {order} · select on
 columns = ["title", "page_date", "category", "doc_type", "signals", "other_entries", "themes"]
 if view.search is not None:
     columns = ["title", "matched_in", "match", "page_date", "signals", "other_entries"]
-event = st.dataframe(
+# keyed by the filters: a selection only ever means the row that was clicked
+event = st.container(key="documents_table").dataframe(
     shown,
     hide_index=True,
-    key="documents_table",
+    key=widget_key("documents_table", view.state.with_changes(signal=None, doc=None)),
     on_select="rerun",
     selection_mode="single-row",
     column_config=DOCUMENT_COLUMNS,
@@ -60,7 +61,8 @@ event = st.dataframe(
     column_order=columns,
     placeholder=PLACEHOLDER,
 )
-if event.selection.rows:
-    state.open_doc(str(shown.iloc[event.selection.rows[0]]["doc_id"]))
+picked = [i for i in event.selection.rows if 0 <= i < len(shown)]
+if picked:
+    state.open_doc(str(shown.iloc[picked[0]]["doc_id"]))
     st.rerun()
 downloads(table, "documents", key="documents_dl")

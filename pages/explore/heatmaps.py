@@ -11,7 +11,7 @@ from seedscope.heatmap_figures import heatmap_figure, heatmap_min_width
 from seedscope.safety import escape_markdown
 from ui import context, sidebar, state
 from ui.table_columns import ENTRY_COLUMNS, PLACEHOLDER, WRAPPED_ROW_HEIGHT
-from ui.widgets import downloads, filters_caption, plotly_chart
+from ui.widgets import downloads, filters_caption, plotly_chart, widget_key
 
 ROWS_SHOWN = ["5", "10", "15", "20", "30", "50"]
 
@@ -84,9 +84,10 @@ if points:
             "position",
         ]
     ]
-    picked = st.dataframe(
+    picked = st.container(key="cell_entries").dataframe(
         table,
-        key="cell_entries",
+        # keyed by the cell: a selection only ever means the row that was clicked
+        key=widget_key("cell_entries", ctx.state, rows, cols, row_key, col_key),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -95,8 +96,9 @@ if points:
         row_height=WRAPPED_ROW_HEIGHT,
         placeholder=PLACEHOLDER,
     )
-    if picked.selection.rows:
-        entry = table.iloc[picked.selection.rows[0]]
+    chosen = [i for i in picked.selection.rows if 0 <= i < len(table)]
+    if chosen:
+        entry = table.iloc[chosen[0]]
         context.open_entry(str(entry["doc_id"]), str(entry["section"]), int(entry["position"]))
     st.caption("Select a signal to open its drill-down, any other entry to open its document.")
     downloads(table, f"heatmap-{rows}-{cols}-{label}-{col_key}", key="cell_dl")

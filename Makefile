@@ -2,7 +2,7 @@
 #   make run    serve the dashboard on the bundled seeds/ and the workshop room server
 #               (first run sets up .venv)
 #   make test   the layer contracts, the type check, then the whole test suite
-#               (installs test tools and Debian's chromium if missing)
+#               on every core (installs test tools and Debian's chromium if missing)
 #   make bench  run the benchmarks in bench/ (by hand; not part of the tests);
 #               one table, exit 1 when a target is missed
 #   make fuzz   check and time 20,000 mutated digests (by hand; a few minutes)
@@ -34,7 +34,7 @@ test: $(BIN)/.test-installed
 	./scripts/ensure-chromium
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy loaders seedscope
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(BIN)/.test-installed
 	$(BIN)/python -m bench

@@ -28,7 +28,6 @@ import contextlib
 import io
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -127,18 +126,31 @@ def cli_seconds(seeds: Path, cache: Path, before: Callable[[], None], repeat: in
     return statistics.median(times)
 
 
+#: Runs a command and prints the largest RSS (KiB) of its process tree: this
+#: process's own children only, so nothing run earlier by the benchmark counts.
+_PEAK_OF = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def build_peak_rss_mb(seeds: Path, cache: Path) -> float:
-    """Max RSS of a cold build run as its own process (workers included)."""
+    """Max RSS of a cold build run as its own process (workers included).
+
+    Measured in a fresh parent: ``RUSAGE_CHILDREN`` of the benchmark itself
+    would also hold whatever it ran before (a Streamlit server, Chromium).
+    """
     shutil.rmtree(cache, ignore_errors=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(
-        [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache)],
+    build = [sys.executable, "-m", "loaders", str(seeds), "--cache", str(cache)]
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_OF, *build],
         cwd=ROOT,
         check=True,
         capture_output=True,
+        text=True,
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(before, after) / 1024
+    return int(done.stdout.split()[-1]) / 1024
 
 
 def pathological_documents(digest: str) -> dict[str, str]:

@@ -205,7 +205,12 @@ def run(
     all_follow = follow + browser_follow
     all_confirms = confirms + browser_confirms
     rows = [
-        ("phones (Chromium + light clients)", f"{browsers} + {phones - browsers}", "100", "–"),
+        (
+            "phones (Chromium + light clients)",
+            f"{browsers} + {phones - browsers}",
+            "100",
+            verdict(phones >= 100),
+        ),
         ("follow Next, p50", f"{statistics.median(all_follow):.3f} s", "", "–"),
         (
             "follow Next, p95 (all phones)",

@@ -46,22 +46,28 @@ class DeriveContext:
     manifest: dict
     #: Problem rows in the contract's column order (path, doc_id, line, severity, message).
     problems: list[tuple[object, ...]] = field(default_factory=list)
-    _tables: dict[str, pa.Table] = field(default_factory=dict)
+    _tables: dict[tuple[str, tuple[str, ...] | None], pa.Table] = field(default_factory=dict)
 
     def problem(self, path: str, line: int | None, severity: str, message: str) -> None:
         """A row for ``problems`` about a derivation's input (e.g. a vocabulary.csv line)."""
         self.problems.append((path, None, line, severity, message))
 
-    def table(self, name: str) -> pa.Table:
-        """A contract table of the new generation, all shards (read once, then kept)."""
-        if name not in self._tables:
+    def table(self, name: str, columns: Sequence[str] | None = None) -> pa.Table:
+        """A contract table of the new generation, all shards (read once, then kept).
+
+        ``columns``: only these are read. Entries carry long texts a derivation
+        rarely needs, and reading them is most of a one-file refresh's work.
+        """
+        key = (name, None if columns is None else tuple(columns))
+        if key not in self._tables:
             paths = [
                 part_path(self.generation, name, shard, version)
                 for shard, version in enumerate(part_versions(self.manifest, name))
             ]
-            tables = [pq.ParquetFile(path).read() for path in paths]
-            self._tables[name] = pa.concat_tables(tables) if tables else pa.table({})
-        return self._tables[name]
+            wanted = None if columns is None else list(columns)
+            tables = [pq.ParquetFile(path).read(columns=wanted) for path in paths]
+            self._tables[key] = pa.concat_tables(tables) if tables else pa.table({})
+        return self._tables[key]
 
 
 @dataclass(frozen=True, slots=True)

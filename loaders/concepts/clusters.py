@@ -153,11 +153,11 @@ def cluster_signals(entries: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
         np.asarray(text_codes, np.int64) + 1
     )
     unique_pairs, unit_codes = np.unique(pair_codes, return_inverse=True)
+    # plain lists: indexing an Arrow-backed pandas Index one item at a time is slow
+    names = [""] + [str(text) for text in name_texts.tolist()]
+    texts = [""] + [str(text) for text in text_texts.tolist()]
     unique_keys = [
-        (
-            str(name_texts[p // (len(text_texts) + 1) - 1]) if p // (len(text_texts) + 1) else "",
-            str(text_texts[p % (len(text_texts) + 1) - 1]) if p % (len(text_texts) + 1) else "",
-        )
+        (names[p // (len(text_texts) + 1)], texts[p % (len(text_texts) + 1)])
         for p in unique_pairs.tolist()
     ]
     units = [_Unit(signal_words(n), content_words(d)) for n, d in unique_keys]

@@ -22,7 +22,7 @@ from .files import vocabulary_files, vocabulary_inputs
 def _concepts(context: DeriveContext) -> pa.Table:
     from .derive import derive_concepts
 
-    tags = context.table("tags").select(["doc_id", "list", "value", "value_norm"]).to_pandas()
+    tags = context.table("tags", ["doc_id", "list", "value", "value_norm"]).to_pandas()
     table, problems = derive_concepts(tags, vocabulary_files(context.seeds))
     for problem in problems:
         context.problem(
@@ -42,10 +42,8 @@ def _shown(seeds: Path, path: str) -> str:
 def _signal_clusters(context: DeriveContext) -> pa.Table:
     from .derive import derive_clusters
 
-    entries = context.table("entries").select(
-        ["doc_id", "section", "position", "name", "description"]
-    )
-    documents = context.table("documents").select(["doc_id", "duplicate_of"])
+    entries = context.table("entries", ["doc_id", "section", "position", "name", "description"])
+    documents = context.table("documents", ["doc_id", "duplicate_of"])
     table = derive_clusters(entries.to_pandas(), documents.to_pandas())
     return pa.Table.from_pandas(table, schema=SIGNAL_CLUSTERS, preserve_index=False)
 

@@ -22,18 +22,7 @@ DEFAULT_CARDS = 5
 MAX_CARDS = 12
 #: Seeds are short decimal numbers: easy to read out, to type and to put in a URL.
 MAX_SEED = 10**9
-CARD_COLUMNS = [
-    "name",
-    "description",
-    "change",
-    "ten_year",
-    "driving_force",
-    "relevancy",
-    "title",
-    "page_date",
-    "doc_id",
-    "position",
-]
+CARD_COLUMNS = [*ENTRY_TEXT_COLUMNS, "relevancy", "title", "page_date", "doc_id", "position"]
 
 
 def new_seed() -> int:

@@ -15,6 +15,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from loaders.schema import ENTRY_TEXT_COLUMNS
+
 from .explore import Explorer, View
 from .filters import FilterState
 from .heatmap import DOC_COLUMNS, ROW_FACETS, check_dimensions, row_facet
@@ -26,11 +28,7 @@ CELL_COLUMNS = [
     "doc_id",
     "section",
     "position",
-    "name",
-    "description",
-    "change",
-    "ten_year",
-    "driving_force",
+    *ENTRY_TEXT_COLUMNS,
     "relevancy",
 ]
 

@@ -8,24 +8,18 @@ concept's label is a tag as written) is HTML-escaped, because plotly reads
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .coverage import MEASURES, UNCLASSIFIED, CoverageGrid
+from .figure_style import FONT, escape, message_figure
 from .fmt import fmt_mean, is_missing
 from .trends import Trends
 
-FONT = {"size": 13}
 #: Colour-blind-safe (Okabe–Ito) line colours for the top concepts.
 BLIND_COLOUR = "#D55E00"
 LINE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
-
-
-def _escape(text: object) -> str:
-    return html.escape(str(text), quote=False)
 
 
 def _period_start(period: str) -> pd.Timestamp:
@@ -39,19 +33,6 @@ def period_label(period: str) -> str:
     return pd.Period(period, "M").strftime("%b %Y")
 
 
-def _message(text: str, height: int = 220) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=_escape(text), showarrow=False, xref="paper", yref="paper")
-    fig.update_layout(
-        height=height,
-        font=FONT,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-    )
-    return fig
-
-
 def rising_figure(trends: Trends, concepts: list[str], height: int = 360) -> go.Figure:
     """Share of documents per period of each concept, the window shaded.
 
@@ -59,7 +40,7 @@ def rising_figure(trends: Trends, concepts: list[str], height: int = 360) -> go.
     so a click on a line can filter by that concept.
     """
     if not concepts or trends.shares.empty:
-        return _message("No concept is new or rising in this window.")
+        return message_figure("No concept is new or rising in this window.")
     periods = list(trends.shares.columns)
     x = [_period_start(p) for p in periods]
     labels = trends.table.set_index("concept")["label"]
@@ -68,7 +49,7 @@ def rising_figure(trends: Trends, concepts: list[str], height: int = 360) -> go.
     for i, concept in enumerate(concepts):
         share = trends.shares.loc[concept].to_numpy(dtype=float) * 100
         counts = trends.counts.loc[concept].to_numpy()
-        label = _escape(labels.get(concept, concept))
+        label = escape(labels.get(concept, concept))
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -117,7 +98,7 @@ def _format(measure: str, value: float) -> str:
 def coverage_figure(grid: CoverageGrid, measure: str, column_title: str) -> go.Figure:
     """Families × columns coloured by ``measure``; blind spots crossed out."""
     if grid.documents.empty or not len(grid.documents.columns):
-        return _message("No entries under these filters.")
+        return message_figure("No entries under these filters.")
     values = grid.values(measure).astype(float)
     columns = [str(c) for c in values.columns]
     shown = [period_label(c) if grid.axis != "section" else c for c in columns]
@@ -128,7 +109,7 @@ def coverage_figure(grid: CoverageGrid, measure: str, column_title: str) -> go.F
     text = [[_format(measure, v) for v in row] for row in values.to_numpy()]
     hover = [
         [
-            f"<b>{_escape(rows[r])}</b> · {_escape(shown[c])}<br>{documents[r, c]:,} documents"
+            f"<b>{escape(rows[r])}</b> · {escape(shown[c])}<br>{documents[r, c]:,} documents"
             f" · {entries[r, c]:,} entries · mean relevancy {_format('mean', means[r, c])}"
             + ("<br><b>blind spot</b>" if grid.thin.iloc[r, c] else "")
             for c in range(len(columns))

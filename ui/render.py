@@ -13,7 +13,7 @@ import json
 import numpy as np
 import streamlit as st
 
-from loaders.schema import SIGNALS
+from loaders.schema import ENTRY_TEXT_COLUMNS, SIGNALS
 from seedscope.explore import Explorer
 from seedscope.filters import SignalRef
 from seedscope.fmt import fmt_date
@@ -24,15 +24,7 @@ from seedscope.search_hits import SearchHits
 from . import context
 from .table_columns import PLACEHOLDER, WRAPPED_ROW_HEIGHT
 
-TABLE_COLUMNS = [
-    "position",
-    "name",
-    "description",
-    "change",
-    "ten_year",
-    "driving_force",
-    "relevancy",
-]
+TABLE_COLUMNS = ["position", *ENTRY_TEXT_COLUMNS, "relevancy"]
 
 
 def draw_document(explorer: Explorer, doc_id: str, search: SearchHits | None = None) -> None:

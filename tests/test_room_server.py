@@ -8,6 +8,8 @@ stream (with a socket timeout), never a sleep.
 
 from __future__ import annotations
 
+import random
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,8 +47,27 @@ class Room:
         self.store.set_current(self.workshop.id, self.key, index)
 
 
-def serve(store: WorkshopStore, port: int = 0) -> tuple[RoomServer, threading.Thread]:
-    server = RoomServer(("127.0.0.1", port), store)
+def quiet_port() -> int:
+    """A free port below the kernel's ephemeral range, as a room's configured port is.
+
+    A server restarted on its port must find it free; an ephemeral port given
+    back by the stopped server can meanwhile be taken by any other process's
+    outgoing connection (the suite runs in parallel), a port below the range
+    cannot.
+    """
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for port in random.sample(range(10_000, max(low, 10_001)), 100):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return 0
+
+
+def serve(store: WorkshopStore, port: int | None = None) -> tuple[RoomServer, threading.Thread]:
+    server = RoomServer(("127.0.0.1", quiet_port() if port is None else port), store)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     return server, thread

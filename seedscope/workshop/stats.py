@@ -34,6 +34,8 @@ SUMMARY_COLUMNS = (
     "split",
     "notes",
 )
+#: Columns computed from the others once every slide's row is in.
+_COMPUTED_COLUMNS = ("priority", "rank", "split")
 #: A standard deviation from which the room is called split on a signal: on a
 #: 1–5 scale, e.g. half the room at 2 and half at 4 or 5.
 SPLIT_SD = 1.25
@@ -115,18 +117,7 @@ class StatsStore:
             )
         summary = pd.DataFrame(
             rows,
-            columns=[
-                "doc_id",
-                "position",
-                "name",
-                "ratings",
-                "impact_mean",
-                "likelihood_mean",
-                "impact_sd",
-                "likelihood_sd",
-                "comments",
-                "notes",
-            ],
+            columns=[c for c in SUMMARY_COLUMNS if c not in _COMPUTED_COLUMNS],
         ).astype(
             {
                 "position": "int64",

@@ -29,17 +29,15 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import ROOT, report, verdict
+from bench.common import report, verdict
 from bench.room_phones import BrowserPhones, LightCrowd
 from seedscope.workshop import SlideText, WorkshopStore
-from tests.support.server import free_port
+from tests.support.server import free_port, start_room_server
 
 FOLLOW_TARGET_S = 1.0
 CONFIRM_TARGET_S = 1.0
@@ -77,30 +75,7 @@ class RoomProcess:
 
 def start_room(db: Path, log: Path) -> RoomProcess:
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "seedscope.workshop.room",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--db",
-        str(db),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    room = RoomProcess(process, port)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{room.url}/healthz", timeout=0.5):
-                return room
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(log.read_text()) from None
-            time.sleep(0.05)
-    raise RuntimeError("the room server did not start within 30 s")
+    return RoomProcess(start_room_server(db, port, log), port)
 
 
 # -- the session ----------------------------------------------------------------------

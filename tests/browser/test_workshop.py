@@ -13,9 +13,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +38,8 @@ from tests.browser.conftest import (
     start_server,
     wait_for_app,
 )
-from tests.conftest import ROOT, shared_dir
-from tests.support.server import free_port
+from tests.conftest import shared_dir
+from tests.support.server import free_port, start_room_server
 
 DOCS = (
     "00344fccd0922ea64c011f2e3e163153",
@@ -91,29 +88,7 @@ class RoomProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "seedscope.workshop.room",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--db",
-            str(self.db),
-        ]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # the health check is the synchronisation point
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the room server exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the room server did not answer /healthz within 30 s")
+        self.process = start_room_server(self.db, self.port, self.log)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

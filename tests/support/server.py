@@ -43,7 +43,7 @@ LOG_TAIL_LINES = 40
 
 
 class ServerError(RuntimeError):
-    """The streamlit server did not come up (the message carries its log's tail)."""
+    """A server (streamlit or the room) did not come up (the message carries its log's tail)."""
 
 
 @dataclass
@@ -214,3 +214,26 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(
         executable_path=str(require_chromium()), headless=True, args=CHROMIUM_ARGS
     )
+
+
+def start_room_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+    """``python -m seedscope.workshop.room`` on ``port``, once it answers ``/healthz``.
+
+    Its output is appended to ``log`` (a restarted room keeps one log); the
+    health check is the synchronisation point, never a sleep-then-hope.
+    """
+    command = [sys.executable, "-m", "seedscope.workshop.room"]
+    command += ["--address", "127.0.0.1", "--port", str(port), "--db", str(db)]
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerError(f"the room server exited: {log_tail(log)}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.05)
+    process.terminate()
+    raise ServerError("the room server did not answer /healthz within 30 s")

@@ -369,6 +369,35 @@ def test_a_restart_mid_slide_loses_nothing(room: Room, tmp_path: Path) -> None:
         thread.join(timeout=10)
 
 
+def test_a_server_restarted_on_its_port_again_and_again_answers_every_time(
+    room: Room,
+) -> None:
+    """When ``stop()`` returns, the port is free: the serving thread has closed it.
+
+    Before, two threads closed the socket and ``stop()`` could return while the
+    serving thread's close was still in the kernel; about one restart in ten on
+    the same port then failed with ``EADDRINUSE`` (it failed CI once).
+    """
+    port = room.server.port
+    room.server.stop()
+    for _ in range(12):
+        server, thread = serve(WorkshopStore(room.store.path), port)
+        phone = Phone(f"http://127.0.0.1:{port}")
+        assert phone.open_page(room.workshop.join_code).status == 200
+        server.stop()
+        assert not thread.is_alive()
+
+
+def test_a_server_stopped_as_it_starts_stops_cleanly(tmp_path: Path) -> None:
+    """Stopped the moment it starts: no error, no thread left behind, the port given back."""
+    store = WorkshopStore(tmp_path / "workshop.sqlite3")
+    for _ in range(8):
+        server, thread = serve(store)
+        server.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive() and server.socket.fileno() == -1
+
+
 def test_the_address_given_to_phones(monkeypatch) -> None:
     monkeypatch.delenv("SEEDSCOPE_ROOM_URL", raising=False)
     monkeypatch.setenv("SEEDSCOPE_ROOM_PORT", "8610")

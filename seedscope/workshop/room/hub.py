@@ -126,8 +126,11 @@ class Hub:
     # -- the watcher ----------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._watch, name="room-hub", daemon=True)
-        self._thread.start()
+        thread = threading.Thread(target=self._watch, name="room-hub", daemon=True)
+        thread.start()
+        # published once started: a stop() racing this start() sees either no
+        # thread (the watcher then sees the stop flag at once) or one to join
+        self._thread = thread
 
     def stop(self) -> None:
         self._stop.set()

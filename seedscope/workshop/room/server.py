@@ -27,6 +27,7 @@ import hashlib
 import http.cookies
 import json
 import logging
+import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -99,6 +100,9 @@ class RoomServer(ThreadingHTTPServer):
         self.hub = Hub(store)
         self.assets = _assets()
         self.store_tag = store_tag(store.path)
+        self._lifecycle = threading.Lock()
+        self._serving = False
+        self._closed = threading.Event()
 
     @property
     def port(self) -> int:
@@ -106,18 +110,35 @@ class RoomServer(ThreadingHTTPServer):
 
     def serve(self) -> None:
         """Watch the store and answer requests until :meth:`stop` (or an exception)."""
+        with self._lifecycle:
+            if self._closed.is_set():  # stopped before it started
+                return
+            self._serving = True
         self.hub.start()
         try:
             self.serve_forever(poll_interval=0.1)
         finally:
             self.hub.stop()
             self.server_close()
+            self._closed.set()
 
     def stop(self) -> None:
-        """Stop from another thread: streams end, the loop returns, the port is free again."""
+        """Stop from another thread; on return the port is free again.
+
+        Only the thread that served closes the socket, and this waits for it:
+        were both to close it, the second close returns at once while the
+        first may still be in the kernel, and a restart on the same port then
+        finds the old listener there (``EADDRINUSE``, seen under load).
+        """
         self.hub.stop()
-        self.shutdown()
-        self.server_close()
+        with self._lifecycle:
+            serving = self._serving
+            if not serving:
+                self.server_close()
+                self._closed.set()
+        if serving:
+            self.shutdown()
+            self._closed.wait()
 
 
 class RoomHandler(BaseHTTPRequestHandler):

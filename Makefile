@@ -33,11 +33,13 @@ run: $(BIN)/.run-installed
 
 # The import contracts and the type check take seconds, so they run first:
 # a broken layer rule fails at once rather than after the browser tests.
+# worksteal: a worker that runs out of tests takes the other's pending ones
+# (with the default "load", one worker idled for the last 33 s of a run).
 test: $(BIN)/.test-installed
 	./scripts/ensure-chromium
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy loaders seedscope
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 bench: $(BIN)/.test-installed
 	$(BIN)/python -m bench

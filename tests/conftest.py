@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,24 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir(shared: Path) -> Path:
     return shared / "corpus"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _components_scanned_once() -> Iterator[None]:
+    """Scan the installed packages for Streamlit components once, as a server does.
+
+    A server scans at start-up; ``AppTest`` scans again for every new app
+    (``importlib.metadata`` over every installed package: 0.4 s, most of a
+    page test's time, about a tenth of the suite's). Nothing installs a
+    component mid-session, so the first scan's answer stays true.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    original = manifest_scanner.scan_component_manifests
+    scanned = functools.cache(original)
+    manifest_scanner.scan_component_manifests = lambda *a, **k: list(scanned(*a, **k))
+    yield
+    manifest_scanner.scan_component_manifests = original
 
 
 @pytest.fixture(autouse=True)

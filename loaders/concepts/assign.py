@@ -61,15 +61,32 @@ def _label_index(layers: Iterable[Layer]) -> dict[str, tuple[str, str]]:
     """Spelling key -> (concept id, how); earlier layers win, and within a layer earlier rows."""
     index: dict[str, tuple[str, str]] = {}
     for layer in layers:
-        own: dict[str, tuple[str, str]] = {}
-        for concept in layer.vocabulary.concepts:
-            for label in concept.labels:
-                for key in (fingerprint(label), "#" + joined_key(label)):
-                    if key and key != "#":
-                        own.setdefault(key, (concept.id, layer.how))
-        for key, value in own.items():
+        for key, value in _layer_index(layer).items():
             index.setdefault(key, value)
     return index
+
+
+#: (id of a vocabulary, how) -> (that vocabulary, its label index). Vocabulary
+#: files are read once while unchanged (:func:`read_vocabulary`), so the shipped
+#: vocabulary's index (2,800 labels, two spelling keys each) is built once too.
+_LAYER_INDEXES: dict[tuple[int, str], tuple[Vocabulary, dict[str, tuple[str, str]]]] = {}
+_LAYER_INDEXES_KEPT = 8
+
+
+def _layer_index(layer: Layer) -> dict[str, tuple[str, str]]:
+    known = _LAYER_INDEXES.get((id(layer.vocabulary), layer.how))
+    if known is not None and known[0] is layer.vocabulary:
+        return known[1]
+    own: dict[str, tuple[str, str]] = {}
+    for concept in layer.vocabulary.concepts:
+        for label in concept.labels:
+            for key in (fingerprint(label), "#" + joined_key(label)):
+                if key and key != "#":
+                    own.setdefault(key, (concept.id, layer.how))
+    if len(_LAYER_INDEXES) >= _LAYER_INDEXES_KEPT:
+        _LAYER_INDEXES.pop(next(iter(_LAYER_INDEXES)))
+    _LAYER_INDEXES[(id(layer.vocabulary), layer.how)] = (layer.vocabulary, own)
+    return own
 
 
 def merged_concepts(layers: Iterable[Layer]) -> dict[str, VocabConcept]:

@@ -278,8 +278,34 @@ def check_broader(vocabulary: Vocabulary, known: set[str], path: str) -> Vocabul
     return Vocabulary(tuple(mended), tuple(problems), vocabulary.extra_columns)
 
 
+#: (path, name) -> (the file's signature when read, what was read). Every cache
+#: build reads the vocabularies, and parsing the shipped one (about 600 rows)
+#: was a tenth of a small corpus's build: a file is parsed again only once it
+#: changed (any write changes its ctime; a replace, its inode).
+_READ: dict[tuple[str, str | None], tuple[tuple[int, int, int, int], Vocabulary]] = {}
+
+
 def read_vocabulary(path: str | os.PathLike[str], name: str | None = None) -> Vocabulary:
-    """Read a vocabulary file; a missing file is an empty vocabulary, never an error."""
+    """Read a vocabulary file; a missing file is an empty vocabulary, never an error.
+
+    The result is shared between callers while the file is unchanged: treat it
+    as read-only (:meth:`Vocabulary.with_concepts` makes a changed copy).
+    """
+    key = (os.fspath(path), name)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _read_vocabulary(path, name)
+    signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    known = _READ.get(key)
+    if known is not None and known[0] == signature:
+        return known[1]
+    vocabulary = _read_vocabulary(path, name)
+    _READ[key] = (signature, vocabulary)
+    return vocabulary
+
+
+def _read_vocabulary(path: str | os.PathLike[str], name: str | None) -> Vocabulary:
     where = name or os.fspath(path)
     try:
         with open(path, "rb") as handle:

@@ -382,15 +382,23 @@ def test_a_server_restarted_on_its_port_again_and_again_answers_every_time(
     room.server.stop()
     for _ in range(12):
         server, thread = serve(WorkshopStore(room.store.path), port)
-        phone = Phone(f"http://127.0.0.1:{port}")
-        assert phone.open_page(room.workshop.join_code).status == 200
-        server.stop()
-        assert not thread.is_alive()
+        try:
+            phone = Phone(f"http://127.0.0.1:{port}")
+            assert phone.open_page(room.workshop.join_code).status == 200
+        finally:
+            server.stop()
+            thread.join(timeout=10)
+        assert server.socket.fileno() == -1
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_server_stopped_as_it_starts_stops_cleanly(tmp_path: Path) -> None:
-    """Stopped the moment it starts: no error, no thread left behind, the port given back."""
+    """Stopped before, as or after it starts serving: no error in any thread, no
+    thread left behind, the port given back."""
     store = WorkshopStore(tmp_path / "workshop.sqlite3")
+    never_served = RoomServer(("127.0.0.1", quiet_port()), store)
+    never_served.stop()
+    assert never_served.socket.fileno() == -1
     for _ in range(8):
         server, thread = serve(store)
         server.stop()

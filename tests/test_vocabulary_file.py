@@ -95,6 +95,24 @@ def test_a_missing_file_is_an_empty_vocabulary(tmp_path: Path) -> None:
     assert read_vocabulary(tmp_path / "vocabulary.csv") == Vocabulary()
 
 
+def test_a_file_edited_in_place_is_read_again_even_with_its_old_timestamps(
+    tmp_path: Path,
+) -> None:
+    """Unchanged files are parsed once per process; a change of a few letters with the
+    same size, inode and modification time (two saves within one clock tick) is seen."""
+    path = tmp_path / "vocabulary.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    first = read_vocabulary(path)
+    assert read_vocabulary(path) is first  # unchanged: the same parse
+    before = path.stat()
+    path.write_text(GOOD.replace("genai", "gen-x"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_ino == before.st_ino
+    again = read_vocabulary(path)
+    assert "gen-x" in again.by_id()["generative-ai"].alt_labels
+    assert "genai" in first.by_id()["generative-ai"].alt_labels  # what others hold is kept
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('ab,;|"\n\r é\t\x00')), max_size=200))
 def test_no_text_makes_the_reader_raise(text: str) -> None:

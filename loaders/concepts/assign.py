@@ -19,7 +19,8 @@ vocabulary says ``broader``.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -66,26 +67,36 @@ def _label_index(layers: Iterable[Layer]) -> dict[str, tuple[str, str]]:
     return index
 
 
-#: (id of a vocabulary, how) -> (that vocabulary, its label index). Vocabulary
-#: files are read once while unchanged (:func:`read_vocabulary`), so the shipped
-#: vocabulary's index (2,800 labels, two spelling keys each) is built once too.
-_LAYER_INDEXES: dict[tuple[int, str], tuple[Vocabulary, dict[str, tuple[str, str]]]] = {}
+#: (id of a vocabulary, how) -> (that vocabulary, its label index), most recently
+#: used last. :func:`read_vocabulary` hands back the same object while a file's
+#: bytes are unchanged, so the shipped vocabulary's index (2,839 labels, two
+#: spelling keys each) is built once; the entry keeps its vocabulary alive, so
+#: an id cannot be reused while it is here.
+_LAYER_INDEXES: OrderedDict[tuple[int, str], tuple[Vocabulary, dict[str, tuple[str, str]]]] = (
+    OrderedDict()
+)
 _LAYER_INDEXES_KEPT = 8
+_LAYER_INDEXES_LOCK = threading.Lock()
 
 
 def _layer_index(layer: Layer) -> dict[str, tuple[str, str]]:
-    known = _LAYER_INDEXES.get((id(layer.vocabulary), layer.how))
-    if known is not None and known[0] is layer.vocabulary:
-        return known[1]
+    key = (id(layer.vocabulary), layer.how)
+    with _LAYER_INDEXES_LOCK:
+        known = _LAYER_INDEXES.get(key)
+        if known is not None and known[0] is layer.vocabulary:
+            _LAYER_INDEXES.move_to_end(key)
+            return known[1]
     own: dict[str, tuple[str, str]] = {}
     for concept in layer.vocabulary.concepts:
         for label in concept.labels:
-            for key in (fingerprint(label), "#" + joined_key(label)):
-                if key and key != "#":
-                    own.setdefault(key, (concept.id, layer.how))
-    if len(_LAYER_INDEXES) >= _LAYER_INDEXES_KEPT:
-        _LAYER_INDEXES.pop(next(iter(_LAYER_INDEXES)))
-    _LAYER_INDEXES[(id(layer.vocabulary), layer.how)] = (layer.vocabulary, own)
+            for spelling_key in (fingerprint(label), "#" + joined_key(label)):
+                if spelling_key and spelling_key != "#":
+                    own.setdefault(spelling_key, (concept.id, layer.how))
+    with _LAYER_INDEXES_LOCK:
+        _LAYER_INDEXES[key] = (layer.vocabulary, own)
+        _LAYER_INDEXES.move_to_end(key)
+        while len(_LAYER_INDEXES) > _LAYER_INDEXES_KEPT:
+            _LAYER_INDEXES.popitem(last=False)
     return own
 
 

@@ -31,6 +31,8 @@ import io
 import os
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -278,34 +280,23 @@ def check_broader(vocabulary: Vocabulary, known: set[str], path: str) -> Vocabul
     return Vocabulary(tuple(mended), tuple(problems), vocabulary.extra_columns)
 
 
-#: (path, name) -> (the file's signature when read, what was read). Every cache
-#: build reads the vocabularies, and parsing the shipped one (about 600 rows)
-#: was a tenth of a small corpus's build: a file is parsed again only once it
-#: changed (any write changes its ctime; a replace, its inode).
-_READ: dict[tuple[str, str | None], tuple[tuple[int, int, int, int], Vocabulary]] = {}
+#: (path, name) -> (the bytes last read, what they parsed to), most recently used
+#: last. Every cache build reads the vocabularies, and parsing the shipped one
+#: (586 concepts) was a third of deriving a small corpus's concepts: the bytes
+#: are read every time (60 kB for the shipped one; no timestamp to trust) and
+#: parsed again only
+#: when they changed.
+_PARSED: OrderedDict[tuple[str, str | None], tuple[bytes, Vocabulary]] = OrderedDict()
+_PARSED_KEPT = 16
+_PARSED_LOCK = threading.Lock()
 
 
 def read_vocabulary(path: str | os.PathLike[str], name: str | None = None) -> Vocabulary:
     """Read a vocabulary file; a missing file is an empty vocabulary, never an error.
 
-    The result is shared between callers while the file is unchanged: treat it
-    as read-only (:meth:`Vocabulary.with_concepts` makes a changed copy).
+    The result is shared between callers while the file's bytes are unchanged:
+    treat it as read-only (:meth:`Vocabulary.with_concepts` makes a changed copy).
     """
-    key = (os.fspath(path), name)
-    try:
-        st = os.stat(path)
-    except OSError:
-        return _read_vocabulary(path, name)
-    signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    known = _READ.get(key)
-    if known is not None and known[0] == signature:
-        return known[1]
-    vocabulary = _read_vocabulary(path, name)
-    _READ[key] = (signature, vocabulary)
-    return vocabulary
-
-
-def _read_vocabulary(path: str | os.PathLike[str], name: str | None) -> Vocabulary:
     where = name or os.fspath(path)
     try:
         with open(path, "rb") as handle:
@@ -323,6 +314,22 @@ def _read_vocabulary(path: str | os.PathLike[str], name: str | None) -> Vocabula
                 ),
             )
         )
+    key = (os.fspath(path), name)
+    with _PARSED_LOCK:
+        known = _PARSED.get(key)
+        if known is not None and known[0] == data:
+            _PARSED.move_to_end(key)
+            return known[1]
+    vocabulary = _parse_bytes(data, where)
+    with _PARSED_LOCK:
+        _PARSED[key] = (data, vocabulary)
+        _PARSED.move_to_end(key)
+        while len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return vocabulary
+
+
+def _parse_bytes(data: bytes, where: str) -> Vocabulary:
     if len(data) > MAX_BYTES:
         return Vocabulary(
             problems=(

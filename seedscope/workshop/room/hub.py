@@ -92,6 +92,8 @@ class Hub:
             self._rooms[workshop_id].mailboxes.add(mailbox)
         if message:
             mailbox.put("state", message)
+        if self._stop.is_set():  # the server is stopping: nobody would close it later
+            mailbox.close()
         return mailbox
 
     def unsubscribe(self, mailbox: Mailbox) -> None:

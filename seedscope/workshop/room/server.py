@@ -113,8 +113,14 @@ class RoomServer(ThreadingHTTPServer):
         with self._lifecycle:
             if self._closed.is_set():  # stopped before it started
                 return
+            try:
+                self.hub.start()
+            except BaseException:
+                self.server_close()
+                self._closed.set()
+                raise
+            # from here serve_forever() runs, so stop()'s shutdown() returns
             self._serving = True
-        self.hub.start()
         try:
             self.serve_forever(poll_interval=0.1)
         finally:
@@ -125,10 +131,12 @@ class RoomServer(ThreadingHTTPServer):
     def stop(self) -> None:
         """Stop from another thread; on return the port is free again.
 
-        Only the thread that served closes the socket, and this waits for it:
-        were both to close it, the second close returns at once while the
-        first may still be in the kernel, and a restart on the same port then
-        finds the old listener there (``EADDRINUSE``, seen under load).
+        Once serving has begun, only the serving thread closes the socket, and
+        this waits for it: were both to close it, the second close returns at
+        once while the first may still be in the kernel, and a restart on the
+        same port then finds the old listener there (``EADDRINUSE``, seen
+        under load). Before serving began, this closes it and serving never
+        starts.
         """
         self.hub.stop()
         with self._lifecycle:

@@ -195,23 +195,29 @@ def fresh_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
 # -- 1. every page opens ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "path", "heading"), PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_opens_from_a_deep_link_without_errors(
-    corpus_server: Server, page: Page, name: str, path: str, heading: str
+    corpus_server: Server, page: Page
 ) -> None:
+    """Each page's link pasted into the address bar, one after the other in one tab.
+
+    One tab rather than one test per page: a new browser context costs Chromium
+    about 8 CPU-seconds for its first page, a navigation in a tab about 2.5, and
+    every load here is a full page load from a typed address all the same.
+    """
     failures: list[str] = []
     page.on("console", lambda m: failures.append(m.text) if m.type == "error" else None)
     page.on(
         "response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None
     )
-    open_app(page, f"{corpus_server.url}{path}?theme=ai&min_relevancy=3")
-    expect(title(page)).to_have_text(heading)
-    expect(title(page)).to_be_visible()
-    assert "Seedscope" in page.title()
-    assert_no_errors(page)
-    # Streamlit guesses its server from the address: no /signals/_stcore/... 404s
-    assert failures == [], failures
-    screenshot(page, f"explorer-{name}")
+    for name, path, heading in PAGES:
+        open_app(page, f"{corpus_server.url}{path}?theme=ai&min_relevancy=3")
+        expect(title(page), f"the {name} page").to_have_text(heading)
+        expect(title(page)).to_be_visible()
+        assert "Seedscope" in page.title(), name
+        assert_no_errors(page)
+        # Streamlit guesses its server from the address: no /signals/_stcore/... 404s
+        assert failures == [], (name, failures)
+        screenshot(page, f"explorer-{name}")
 
 
 # -- 2. a sidebar filter changes the overview ---------------------------------

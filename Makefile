@@ -17,13 +17,16 @@ BIN    := $(VENV)/bin
 # constraints change, so later runs start at once. uv installs the same pinned
 # packages as pip in seconds instead of about 40 s on a fresh clone; pip does
 # it when uv cannot be had.
-# Bytecode is compiled at install (pip does it by default, uv only when asked):
-# these machines set PYTHONDONTWRITEBYTECODE=1, so without it every process
-# compiles every module it imports, every time (importing streamlit, pandas,
-# plotly and pyarrow took 2.1 s instead of 1.4 s, in each of the suite's
-# dozens of servers and subprocesses). COMPILE does the same for our sources.
-INSTALL = $(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -c constraints.txt
-COMPILE = $(BIN)/python -m compileall -q -j 0 dashboard.py loaders seedscope ui pages
+INSTALL = $(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt
+
+# These machines set PYTHONDONTWRITEBYTECODE=1: nothing imported is cached as
+# bytecode, so every process compiles every module it imports, every time
+# (importing streamlit, pandas, plotly and pyarrow took 2.1 s instead of 1.4 s,
+# in each of the suite's dozens of servers and subprocesses). Our own .venv
+# and __pycache__ folders may keep bytecode: the first import writes it.
+# (Compiling all of site-packages at install instead cost 8.5 s more.)
+export PYTHONDONTWRITEBYTECODE :=
+
 $(BIN)/.run-installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt uv || $(BIN)/python -m pip install --quiet --upgrade pip
@@ -35,7 +38,6 @@ $(BIN)/.test-installed: $(BIN)/.run-installed
 	touch $@
 
 run: $(BIN)/.run-installed
-	$(COMPILE)
 	$(BIN)/python -m ui.serve $(if $(SEEDS),-- --seeds $(SEEDS))
 
 # The import contracts and the type check take seconds, so they run first:
@@ -44,7 +46,6 @@ run: $(BIN)/.run-installed
 # (with the default "load", one worker idled for the last 33 s of a run).
 test: $(BIN)/.test-installed
 	./scripts/ensure-chromium
-	$(COMPILE) tests bench
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy loaders seedscope
 	$(BIN)/python -m pytest -n auto --dist worksteal

@@ -180,6 +180,36 @@ def computed(page: Page, selector: str, prop: str) -> str:
     )
 
 
+@pytest.fixture(scope="module")
+def explorer_tab(browser: Browser) -> Iterator[Page]:
+    """One tab for this module's tests, as an analyst keeps one tab open.
+
+    A new browser context costs Chromium about 8 CPU-seconds for its first page,
+    a navigation in an open tab about 2.5: most of these tests' time. Each test
+    still starts from an address typed into the bar (a new Streamlit session);
+    the ``page`` fixture below clears what a page can keep in the browser.
+    """
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.add_init_script(RUN_COUNTER_JS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(explorer_tab: Page, viewport: dict[str, int]) -> Iterator[Page]:
+    """The module's tab at this test's viewport; cookies and storage cleared after."""
+    explorer_tab.set_viewport_size(viewport)
+    yield explorer_tab
+    if explorer_tab.url.startswith("http"):
+        explorer_tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    explorer_tab.context.clear_cookies()
+    state = explorer_tab.context.storage_state()
+    assert not state["cookies"] and not state["origins"], f"left for the next test: {state}"
+
+
 @pytest.fixture
 def fresh_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
     """A second, unrelated browser context: no cookies, no session, nothing shared."""

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 from tests.conftest import ROOT, shared_dir
 from tests.support.server import CHROMIUM, Server, launch_chromium, start_server
@@ -28,6 +28,7 @@ __all__ = [
     "APP",
     "SCREENSHOTS",
     "Server",
+    "app_context",
     "rerun",
     "screenshot",
     "script_runs",
@@ -171,11 +172,17 @@ def viewport() -> dict[str, int]:
     return {"width": 1440, "height": 900}
 
 
-@pytest.fixture
-def page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+def app_context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
+    """A new browser context for the dashboard: the tests' timeout and the run counter."""
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.add_init_script(RUN_COUNTER_JS)
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    context = app_context(browser, viewport)
     page = context.new_page()
     yield page
     page.close()

@@ -18,9 +18,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import (
-    DEFAULT_TIMEOUT_MS,
-    RUN_COUNTER_JS,
     Server,
+    app_context,
     rerun,
     screenshot,
     select_first_row,
@@ -189,9 +188,7 @@ def explorer_tab(browser: Browser) -> Iterator[Page]:
     still starts from an address typed into the bar (a new Streamlit session);
     the ``page`` fixture below clears what a page can keep in the browser.
     """
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    context.add_init_script(RUN_COUNTER_JS)
+    context = app_context(browser, {"width": 1440, "height": 900})
     try:
         yield context.new_page()
     finally:
@@ -212,10 +209,13 @@ def page(explorer_tab: Page, viewport: dict[str, int]) -> Iterator[Page]:
 
 @pytest.fixture
 def fresh_page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
-    """A second, unrelated browser context: no cookies, no session, nothing shared."""
-    context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    context.add_init_script(RUN_COUNTER_JS)
+    """A page in a browser context of its own: no cookies, no session, no history shared.
+
+    For a second, unrelated browser, and for tests of Back and Forward: in the
+    module's shared tab Back sometimes waited 60 s for a run that never came
+    (2 of 4 runs), where in a tab of its own it never did.
+    """
+    context = app_context(browser, viewport)
     try:
         yield context.new_page()
     finally:
@@ -254,8 +254,9 @@ def test_every_page_opens_from_a_deep_link_without_errors(
 
 
 def test_a_theme_changes_the_overview_and_back_undoes_each_change(
-    corpus_server: Server, page: Page
+    corpus_server: Server, fresh_page: Page
 ) -> None:
+    page = fresh_page  # Back and Forward need a history of their own, not the shared tab's
     open_app(page, corpus_server.url)
     documents = metric_value(page, "Documents")
     chart = page.locator(".st-key-overview_heatmap")
@@ -301,10 +302,11 @@ def test_a_theme_changes_the_overview_and_back_undoes_each_change(
 
 
 def test_a_theme_survives_changes_to_two_other_filters_in_either_order(
-    corpus_server: Server, page: Page
+    corpus_server: Server, fresh_page: Page
 ) -> None:
     """The option's label ("artificial intelligence · AI (29)") counts documents under the
     other filters; after they change, the value must still be the concept, not the label."""
+    page = fresh_page  # Back and Forward need a history of their own, not the shared tab's
     open_app(page, corpus_server.url + "/signals")
     pick_theme(page, "artificial", AI_OPTION, AI_ID)
     date = lambda: type_date(page, "f_from", "2025-01-01")  # noqa: E731

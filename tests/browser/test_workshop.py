@@ -30,9 +30,8 @@ from seedscope.workshop.content import slide_texts
 from seedscope.workshop.report import workshop_report
 from tests.browser.conftest import (
     APP,
-    DEFAULT_TIMEOUT_MS,
-    RUN_COUNTER_JS,
     Server,
+    app_context,
     rerun,
     screenshot,
     start_server,
@@ -180,9 +179,7 @@ def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     made: list[BrowserContext] = []
 
     def make(viewport: dict[str, int]) -> BrowserContext:
-        context = browser.new_context(viewport=viewport)
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        context.add_init_script(RUN_COUNTER_JS)
+        context = app_context(browser, viewport)
         made.append(context)
         return context
 
@@ -293,11 +290,13 @@ def assert_fits(page: Page, viewport: dict[str, int]) -> None:
 
     After a resize the slide lays itself out again (its text is fitted in the
     browser), so the check waits for the layout to settle, as a person glancing
-    at the screen would, and reports what still does not fit after that.
+    at the screen would, and reports what still does not fit after that. On a
+    loaded machine (both workers in browser tests) settling once took over 5 s
+    at 720p, so the wait allows 15 s; a slide that never fits still fails.
     """
     fits = f"(height) => ({NOT_FITTING_JS})(height).length === 0"
     try:
-        page.wait_for_function(fits, arg=viewport["height"], timeout=5_000)
+        page.wait_for_function(fits, arg=viewport["height"], timeout=15_000)
     except PlaywrightTimeoutError:
         problems = page.evaluate(NOT_FITTING_JS, viewport["height"])
         raise AssertionError(f"does not fit {viewport}: {problems}") from None

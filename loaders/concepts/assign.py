@@ -19,8 +19,8 @@ vocabulary says ``broader``.
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict, defaultdict
+import functools
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -62,41 +62,25 @@ def _label_index(layers: Iterable[Layer]) -> dict[str, tuple[str, str]]:
     """Spelling key -> (concept id, how); earlier layers win, and within a layer earlier rows."""
     index: dict[str, tuple[str, str]] = {}
     for layer in layers:
-        for key, value in _layer_index(layer).items():
+        for key, value in _layer_index(layer.vocabulary, layer.how).items():
             index.setdefault(key, value)
     return index
 
 
-#: (id of a vocabulary, how) -> (that vocabulary, its label index), most recently
-#: used last. :func:`read_vocabulary` hands back the same object while a file's
-#: bytes are unchanged, so the shipped vocabulary's index (2,839 labels, two
-#: spelling keys each) is built once; the entry keeps its vocabulary alive, so
-#: an id cannot be reused while it is here.
-_LAYER_INDEXES: OrderedDict[tuple[int, str], tuple[Vocabulary, dict[str, tuple[str, str]]]] = (
-    OrderedDict()
-)
-_LAYER_INDEXES_KEPT = 8
-_LAYER_INDEXES_LOCK = threading.Lock()
+@functools.lru_cache(maxsize=8)
+def _layer_index(vocabulary: Vocabulary, how: str) -> dict[str, tuple[str, str]]:
+    """One vocabulary's spelling keys, built once per process for each vocabulary.
 
-
-def _layer_index(layer: Layer) -> dict[str, tuple[str, str]]:
-    key = (id(layer.vocabulary), layer.how)
-    with _LAYER_INDEXES_LOCK:
-        known = _LAYER_INDEXES.get(key)
-        if known is not None and known[0] is layer.vocabulary:
-            _LAYER_INDEXES.move_to_end(key)
-            return known[1]
+    :func:`read_vocabulary` hands back the same vocabulary while a file's bytes
+    are unchanged, so the shipped vocabulary's index (2,839 labels, two spelling
+    keys each) is built once. The result is shared: read it, never change it.
+    """
     own: dict[str, tuple[str, str]] = {}
-    for concept in layer.vocabulary.concepts:
+    for concept in vocabulary.concepts:
         for label in concept.labels:
             for spelling_key in (fingerprint(label), "#" + joined_key(label)):
                 if spelling_key and spelling_key != "#":
-                    own.setdefault(spelling_key, (concept.id, layer.how))
-    with _LAYER_INDEXES_LOCK:
-        _LAYER_INDEXES[key] = (layer.vocabulary, own)
-        _LAYER_INDEXES.move_to_end(key)
-        while len(_LAYER_INDEXES) > _LAYER_INDEXES_KEPT:
-            _LAYER_INDEXES.popitem(last=False)
+                    own.setdefault(spelling_key, (concept.id, how))
     return own
 
 

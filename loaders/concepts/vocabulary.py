@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import os
 import re
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -280,17 +279,6 @@ def check_broader(vocabulary: Vocabulary, known: set[str], path: str) -> Vocabul
     return Vocabulary(tuple(mended), tuple(problems), vocabulary.extra_columns)
 
 
-#: (path, name) -> (the bytes last read, what they parsed to), most recently used
-#: last. Every cache build reads the vocabularies, and parsing the shipped one
-#: (586 concepts) was a third of deriving a small corpus's concepts: the bytes
-#: are read every time (60 kB for the shipped one; no timestamp to trust) and
-#: parsed again only
-#: when they changed.
-_PARSED: OrderedDict[tuple[str, str | None], tuple[bytes, Vocabulary]] = OrderedDict()
-_PARSED_KEPT = 16
-_PARSED_LOCK = threading.Lock()
-
-
 def read_vocabulary(path: str | os.PathLike[str], name: str | None = None) -> Vocabulary:
     """Read a vocabulary file; a missing file is an empty vocabulary, never an error.
 
@@ -314,22 +302,17 @@ def read_vocabulary(path: str | os.PathLike[str], name: str | None = None) -> Vo
                 ),
             )
         )
-    key = (os.fspath(path), name)
-    with _PARSED_LOCK:
-        known = _PARSED.get(key)
-        if known is not None and known[0] == data:
-            _PARSED.move_to_end(key)
-            return known[1]
-    vocabulary = _parse_bytes(data, where)
-    with _PARSED_LOCK:
-        _PARSED[key] = (data, vocabulary)
-        _PARSED.move_to_end(key)
-        while len(_PARSED) > _PARSED_KEPT:
-            _PARSED.popitem(last=False)
-    return vocabulary
+    return _parse_bytes(data, where)
 
 
+@functools.lru_cache(maxsize=16)
 def _parse_bytes(data: bytes, where: str) -> Vocabulary:
+    """The vocabulary in ``data``, parsed once per process while the bytes are the same.
+
+    Every cache build reads the vocabularies, and parsing the shipped one (586
+    concepts) was a third of deriving a small corpus's concepts. Keyed on the
+    bytes, not on timestamps: two same-size saves within one clock tick differ.
+    """
     if len(data) > MAX_BYTES:
         return Vocabulary(
             problems=(

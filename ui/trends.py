@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
-import pandas as pd
 import streamlit as st
 
 from seedscope.briefing import build_briefing
@@ -42,16 +41,6 @@ def filter_by_concept(current: FilterState, facet: str, concept: str) -> None:
     analyst was looking at themes and keywords as written."""
     st.toast(f"Filtered by {facet[:-1]} “{escape_markdown(concept)}”", icon=":material/filter_alt:")
     state.request_filters(current.with_changes(raw=False, **{facet: (concept,)}))
-
-
-def picked_row(event: object, frame: pd.DataFrame) -> pd.Series | None:
-    """The row a single-row selection points at, if any."""
-    selection = getattr(event, "selection", None)
-    rows = getattr(selection, "rows", None) if selection is not None else None
-    if not rows:
-        return None
-    index = rows[0]
-    return frame.iloc[index] if 0 <= index < len(frame) else None
 
 
 def briefing_download(ctx: context.Context, window_quarters: int, key: str) -> None:

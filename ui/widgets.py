@@ -124,3 +124,13 @@ def widget_key(name: str, *parts: object) -> str:
     """
     digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:10]
     return f"{name}_{digest}"
+
+
+def picked_row(event: object, frame: pd.DataFrame) -> pd.Series | None:
+    """The row a single-row selection points at, if any."""
+    selection = getattr(event, "selection", None)
+    rows = getattr(selection, "rows", None) if selection is not None else None
+    if not rows:
+        return None
+    index = rows[0]
+    return frame.iloc[index] if 0 <= index < len(frame) else None

@@ -9,7 +9,7 @@ from seedscope.tables import documents_table, titles_containing
 from ui import context, sidebar, state
 from ui.render import draw_document
 from ui.table_columns import DOCUMENT_COLUMNS, PLACEHOLDER
-from ui.widgets import downloads, filters_caption, widget_key
+from ui.widgets import downloads, filters_caption, picked_row, widget_key
 
 #: The list shows at most this many documents; the downloads hold them all.
 MAX_ROWS = 5_000
@@ -61,8 +61,8 @@ event = st.container(key="documents_table").dataframe(
     column_order=columns,
     placeholder=PLACEHOLDER,
 )
-picked = [i for i in event.selection.rows if 0 <= i < len(shown)]
-if picked:
-    state.open_doc(str(shown.iloc[picked[0]]["doc_id"]))
+picked = picked_row(event, shown)
+if picked is not None:
+    state.open_doc(str(picked["doc_id"]))
     st.rerun()
 downloads(table, "documents", key="documents_dl")

@@ -11,7 +11,7 @@ from seedscope.heatmap_figures import heatmap_figure, heatmap_min_width
 from seedscope.safety import escape_markdown
 from ui import context, sidebar, state
 from ui.table_columns import ENTRY_COLUMNS, PLACEHOLDER, WRAPPED_ROW_HEIGHT
-from ui.widgets import downloads, filters_caption, plotly_chart, widget_key
+from ui.widgets import downloads, filters_caption, picked_row, plotly_chart, widget_key
 
 ROWS_SHOWN = ["5", "10", "15", "20", "30", "50"]
 
@@ -96,9 +96,8 @@ if points:
         row_height=WRAPPED_ROW_HEIGHT,
         placeholder=PLACEHOLDER,
     )
-    chosen = [i for i in picked.selection.rows if 0 <= i < len(table)]
-    if chosen:
-        entry = table.iloc[chosen[0]]
+    entry = picked_row(picked, table)
+    if entry is not None:
         context.open_entry(str(entry["doc_id"]), str(entry["section"]), int(entry["position"]))
     st.caption("Select a signal to open its drill-down, any other entry to open its document.")
     downloads(table, f"heatmap-{rows}-{cols}-{label}-{col_key}", key="cell_dl")

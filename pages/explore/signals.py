@@ -14,7 +14,7 @@ from seedscope.tables import signals_table
 from ui import context, sidebar, state
 from ui.drilldown import draw_drilldown
 from ui.table_columns import PLACEHOLDER, SIGNAL_COLUMNS, WRAPPED_ROW_HEIGHT
-from ui.widgets import downloads, filters_caption, no_signals_note, widget_key
+from ui.widgets import downloads, filters_caption, no_signals_note, picked_row, widget_key
 
 #: The table shows at most this many signals (most relevant first); the
 #: downloads always hold every filtered signal.
@@ -97,11 +97,8 @@ if choice == "signals":
         )
         # Only a *new* row selection opens a signal: the table keeps its
         # selection while related signals are opened from the drill-down.
-        picked = None
-        rows = [i for i in event.selection.rows if 0 <= i < len(shown)]
-        if rows:
-            row = shown.iloc[rows[0]]
-            picked = SignalRef(str(row["doc_id"]), int(row["position"]))
+        row = picked_row(event, shown)
+        picked = None if row is None else SignalRef(str(row["doc_id"]), int(row["position"]))
         if picked != st.session_state.get("_signals_table_pick"):
             st.session_state["_signals_table_pick"] = picked
             if picked:

@@ -17,10 +17,9 @@ from ui import context, sidebar, state
 from ui.trends import (
     briefing_download,
     filter_by_concept,
-    picked_row,
     remember,
 )
-from ui.widgets import downloads, filters_caption, widget_key
+from ui.widgets import downloads, filters_caption, picked_row, widget_key
 
 WINDOWS = ["1", "2", "3", "4", "6", "8"]
 MIN_DOCS = ["2", "3", "5", "10", "20"]

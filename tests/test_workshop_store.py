@@ -417,6 +417,29 @@ def test_set_current_clamps_to_the_deck(live) -> None:
         store.set_current(workshop.id, key, "2")  # type: ignore[arg-type]
 
 
+def test_previous_and_next_count_from_where_the_room_is(live) -> None:
+    """Two presses of a clicker move two slides, whatever slide the page last drew."""
+    store, workshop, key = live
+    store.set_current(workshop.id, key, 1)
+    store.step_current(workshop.id, key, 1)
+    assert store.step_current(workshop.id, key, 1).current == 3
+    assert store.step_current(workshop.id, key, -1).current == 2
+    assert store.step_current(workshop.id, key, 10).current == 5  # the closing slide
+    assert store.step_current(workshop.id, key, -10).current == -1  # the opening
+    with pytest.raises(TypeError):
+        store.step_current(workshop.id, key, 1.5)  # type: ignore[arg-type]
+    with pytest.raises(PermissionError):
+        store.step_current(workshop.id, "not-the-presenter-key-" + "x" * 21, 1)
+    assert store.get_workshop(workshop.id).current == -1  # type: ignore[union-attr]
+
+
+def test_a_jump_picked_on_a_list_drawn_for_another_slide_moves_nothing(live) -> None:
+    store, workshop, key = live
+    store.set_current(workshop.id, key, 2)
+    assert store.set_current(workshop.id, key, 4, if_on=1).current == 2  # the room moved on
+    assert store.set_current(workshop.id, key, 4, if_on=2).current == 4
+
+
 def test_running_workshop_follows_deck_edits(live) -> None:
     store, workshop, key = live
     store.set_current(workshop.id, key, 4)

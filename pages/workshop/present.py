@@ -64,6 +64,16 @@ def go_to(index: int) -> None:
     db.set_current(workshop.id, key, index)
 
 
+def step(steps: int) -> None:
+    """Previous/Next count from the stored slide, not from the slide this page drew."""
+    db.step_current(workshop.id, key, steps)
+
+
+def jump_to(list_key: str, drawn_for: int) -> None:
+    """The slide picked from a jump list, if the room is still where the list was drawn."""
+    db.set_current(workshop.id, key, int(st.session_state[list_key]), if_on=drawn_for)
+
+
 # -- live parts: refreshed every two seconds without redrawing the page -----------------
 
 
@@ -187,8 +197,8 @@ bar.button(
     icon=":material/arrow_back:",
     key="prev",
     disabled=workshop.current <= -1,
-    on_click=go_to,
-    args=(workshop.current - 1,),
+    on_click=step,
+    args=(-1,),
 )
 bar.button(
     "Next",
@@ -197,20 +207,24 @@ bar.button(
     help="Keyboard and clickers: → PageDown Space; back: ← PageUp",
     type="primary",
     disabled=workshop.current >= total,
-    on_click=go_to,
-    args=(workshop.current + 1,),
+    on_click=step,
+    args=(1,),
 )
 # The store is the truth (another device may have moved the slide): the jump
-# list shows it, and choosing a slide goes there through the callback.
-st.session_state["jump"] = workshop.current
-bar.selectbox(
+# list shows it. A list is drawn for one slide (its key says which) and moves
+# the room only while the room is still there: a browser that has not redrawn
+# after a clicker's quick press sends the old list's value with the next press,
+# and that must not pull the room back.
+jump = f"jump_{workshop.current + 1}"
+bar.container(key="jump", width=170).selectbox(
     "Jump to",
     list(range(-1, total + 1)),
+    index=workshop.current + 1,
     format_func=slide_label,
-    key="jump",
+    key=jump,
     label_visibility="collapsed",
-    width=170,
-    on_change=lambda: go_to(int(st.session_state["jump"])),
+    on_change=jump_to,
+    args=(jump, workshop.current),
 )
 if slide is not None:
     signal = slide.signal

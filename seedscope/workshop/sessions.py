@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from . import validate
 from .database import Database
@@ -205,17 +205,45 @@ class SessionStore:
                 raise NotFound(f"there is no workshop {workshop_id!r}")
         return key
 
-    def set_current(self, workshop_id: str, key: str, index: int) -> Workshop:
-        """Show slide ``index`` to the room: -1 opening, 0..n-1 signals, n closing."""
+    def set_current(
+        self, workshop_id: str, key: str, index: int, *, if_on: int | None = None
+    ) -> Workshop:
+        """Show slide ``index`` to the room: -1 opening, 0..n-1 signals, n closing.
+
+        ``if_on``: only if the room is still on that slide (else nothing moves).
+        A choice made on a list drawn for slide 3 means nothing once the room
+        has moved on; a browser that had not redrawn yet can still send it.
+        """
         wanted = validate.whole_number(index)
         if wanted is None:
             raise TypeError("the current signal is a whole-number index")
+        return self._move(
+            workshop_id, key, lambda current: wanted if if_on in (None, current) else current
+        )
+
+    def step_current(self, workshop_id: str, key: str, steps: int) -> Workshop:
+        """Move ``steps`` slides on (back if negative) from the slide shown *now*.
+
+        What Next and Previous (and a clicker's keys) do. The move is counted
+        from the stored slide inside the transaction, not from the slide the
+        page last drew: a press sent before the page has redrawn after the
+        previous one still moves on from where the room is (an index taken
+        from the drawn page would repeat the previous move). Two presses that
+        reach Streamlit before either has run are one click to Streamlit.
+        """
+        delta = validate.whole_number(steps)
+        if delta is None:
+            raise TypeError("a step is a whole number of slides")
+        return self._move(workshop_id, key, lambda current: current + delta)
+
+    def _move(self, workshop_id: str, key: str, to: Callable[[int], int]) -> Workshop:
+        """Set the current slide to ``to(current)``, kept within the deck, in one transaction."""
         with self.db.transaction(write=True) as conn:
             row = presenter_row(conn, workshop_id, key)
             count = conn.execute(
                 "SELECT count(*) FROM deck_signals WHERE deck_id = ?", (row["deck_id"],)
             ).fetchone()[0]
-            current = min(max(wanted, -1), count)
+            current = min(max(to(row["current"]), -1), count)
             if current != row["current"]:
                 conn.execute(
                     "UPDATE workshops SET current = ? WHERE id = ?", (current, workshop_id)

@@ -188,15 +188,29 @@ def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
         context.close()
 
 
-def presenter(contexts, room: Room, viewport=PROJECTOR, theme: str | None = None) -> Page:
-    """The facilitator's browser: proves the token once, then opens the presenter link."""
-    page = contexts(viewport).new_page()
-    page.goto(f"{room.site.dashboard.url}/?token={TOKEN}")
+@pytest.fixture(scope="module")
+def facilitator(browser: Browser, site: Site) -> Iterator[Page]:
+    """The facilitator's browser tab, kept for the module as a laptop on the lectern is.
+
+    The token is proved once (it becomes a cookie); each test then opens its
+    presenter link in this tab. A new browser context costs Chromium about
+    8 CPU-s for its first page, a navigation in an open tab about 2.5.
+    """
+    context = app_context(browser, PROJECTOR)
+    page = context.new_page()
+    page.goto(f"{site.dashboard.url}/?token={TOKEN}")
     wait_for_app(page)
     expect(page.get_by_text("This dashboard is for the workshop's facilitator")).to_have_count(0)
-    page.goto(room.presenter_url + (f"&theme={theme}" if theme else ""))
-    wait_for_app(page)
-    return page
+    yield page
+    context.close()
+
+
+def presenter(facilitator: Page, room: Room, viewport=PROJECTOR, theme: str | None = None) -> Page:
+    """The facilitator's tab on this room's presenter link, at the projector's size."""
+    facilitator.set_viewport_size(viewport)
+    facilitator.goto(room.presenter_url + (f"&theme={theme}" if theme else ""))
+    wait_for_app(facilitator)
+    return facilitator
 
 
 def phone(contexts, room: Room, context: BrowserContext | None = None) -> Page:
@@ -305,8 +319,10 @@ def assert_fits(page: Page, viewport: dict[str, int]) -> None:
 # -- 1: the room follows the presenter, rates, and sees results when revealed --------------
 
 
-def test_a_workshop_from_the_first_scan_to_the_thank_you(contexts, room: Room) -> None:
-    projector = presenter(contexts, room)
+def test_a_workshop_from_the_first_scan_to_the_thank_you(
+    contexts, facilitator: Page, room: Room
+) -> None:
+    projector = presenter(facilitator, room)
     expect(projector.locator('.slide[data-slide="opening"]')).to_contain_text(
         "Futures of the street"
     )
@@ -563,7 +579,9 @@ def assert_readable(page: Page, background: str) -> None:
         assert contrast(style(element, "color"), background) >= MIN_CONTRAST
 
 
-def test_the_projector_fits_and_reads_in_both_themes_and_sizes(contexts, room: Room) -> None:
+def test_the_projector_fits_and_reads_in_both_themes_and_sizes(
+    facilitator: Page, room: Room
+) -> None:
     """1920×1080 and 1280×720, light and dark: long texts, a signal, the results."""
     long_text = SlideText(
         "Water rationing becomes the summer norm",
@@ -577,7 +595,7 @@ def test_the_projector_fits_and_reads_in_both_themes_and_sizes(contexts, room: R
     )
     room.store.publish_slides(room.workshop.id, room.key, {SIGNAL_C: long_text})
     room.go_to(2)
-    page = presenter(contexts, room, PROJECTOR)
+    page = presenter(facilitator, room, PROJECTOR)
     expect(slide_title(page)).to_have_text(long_text.name)
     light, dark = "rgb(255, 255, 255)", "rgb(13, 17, 23)"
     assert_readable(page, light)
@@ -640,13 +658,15 @@ def test_the_projector_fits_and_reads_in_both_themes_and_sizes(contexts, room: R
 # -- 6: the report prints on A4 ----------------------------------------------------------------
 
 
-def test_the_report_opens_offline_and_prints_on_a4(contexts, room: Room, tmp_path: Path) -> None:
+def test_the_report_opens_offline_and_prints_on_a4(
+    contexts, facilitator: Page, room: Room, tmp_path: Path
+) -> None:
     room.go_to(1)
     room.store.rate(room.workshop.id, "p" * 40, *SIGNAL_A, 5, 4, "<script>alert(1)</script>")
     room.store.rate(room.workshop.id, "q" * 40, *SIGNAL_A, 1, 2, None)
     room.store.set_notes(room.workshop.id, room.key, SIGNAL_A, "Half the room saw it coming.")
     # the facilitator downloads it from the Decks page
-    decks = presenter(contexts, room)
+    decks = facilitator
     decks.goto(f"{room.site.dashboard.url}/decks?deck={room.workshop.deck_id}")
     wait_for_app(decks)
     with decks.expect_download() as download:

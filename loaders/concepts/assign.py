@@ -136,7 +136,7 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
     doc_codes, doc_names = pd.factorize(rows["doc_id"])
     value_codes = np.asarray(value_codes, dtype=np.int64)
     doc_codes = np.asarray(doc_codes, dtype=np.int64)
-    values_list = [str(v) for v in value_names]
+    values_list = [str(v) for v in value_names.tolist()]
     # one entry per (value, document), sorted by value: counts and co-occurrence need no more
     pairs_codes = np.unique(value_codes * max(len(doc_names), 1) + doc_codes)
     pair_values = pairs_codes // max(len(doc_names), 1)
@@ -144,18 +144,21 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
     docs = dict(zip(values_list, counts.tolist(), strict=True))
     distinct = sorted(docs)
     doc_sets = _DocSets(values_list, pair_values, pairs_codes % max(len(doc_names), 1))
-    list_codes, list_names = pd.factorize(rows["list"])
+    list_codes, list_index = pd.factorize(rows["list"])
+    # plain lists: indexing an Arrow-backed pandas Index one item at a time is slow
+    list_names = [str(name) for name in list_index.tolist()]
     list_value = np.unique(np.asarray(list_codes, np.int64) * len(values_list) + value_codes)
     pairs = pd.DataFrame(
         {
-            "list": [str(list_names[c]) for c in (list_value // max(len(values_list), 1)).tolist()],
+            "list": [list_names[c] for c in (list_value // max(len(values_list), 1)).tolist()],
             "value_norm": [
                 values_list[c] for c in (list_value % max(len(values_list), 1)).tolist()
             ],
         }
     )
     raw = rows["value"] if "value" in rows else rows["value_norm"]
-    raw_codes, raw_names = pd.factorize(raw)
+    raw_codes, raw_index = pd.factorize(raw)
+    raw_names = [str(name) for name in raw_index.tolist()]
     written, written_counts = np.unique(
         value_codes * max(len(raw_names), 1) + np.asarray(raw_codes, np.int64), return_counts=True
     )
@@ -163,7 +166,7 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
     usual: dict[str, tuple[int, str]] = {}
     for code, count in zip(written.tolist(), written_counts.tolist(), strict=True):
         value = values_list[code // max(len(raw_names), 1)]
-        text = " ".join(str(raw_names[code % max(len(raw_names), 1)]).split())
+        text = " ".join(raw_names[code % max(len(raw_names), 1)].split())
         best = usual.get(value)
         if best is None or (-count, text) < (-best[0], best[1]):
             usual[value] = (count, text)
@@ -172,7 +175,7 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
         values_list[code // max(len(raw_names), 1)]
         for code in written.tolist()
         if len(values_list[code // max(len(raw_names), 1)]) <= 8
-        and _written_as_acronym(str(raw_names[code % max(len(raw_names), 1)]))
+        and _written_as_acronym(raw_names[code % max(len(raw_names), 1)])
     }
     definitions = merged_concepts(layers)
     label_index = _label_index(layers)

@@ -13,16 +13,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..derived import Derivation, DeriveContext
-from ..schema import CONCEPTS, SIGNAL_CLUSTERS
+from ..schema import CONCEPT_LISTS, CONCEPTS, SIGNAL_CLUSTERS, SIGNALS
 from .files import vocabulary_files, vocabulary_inputs
 
 
 def _concepts(context: DeriveContext) -> pa.Table:
     from .derive import derive_concepts
 
-    tags = context.table("tags", ["doc_id", "list", "value", "value_norm"]).to_pandas()
+    tags = context.table("tags", ["doc_id", "list", "value", "value_norm"])
+    # only theme and keyword rows have concepts: drop the rest before pandas sees them
+    wanted = pc.is_in(tags["list"], value_set=pa.array(CONCEPT_LISTS, pa.string()))
+    tags = tags.filter(pc.and_(wanted, pc.is_valid(tags["value_norm"]))).to_pandas()
     table, problems = derive_concepts(tags, vocabulary_files(context.seeds))
     for problem in problems:
         context.problem(
@@ -43,8 +47,10 @@ def _signal_clusters(context: DeriveContext) -> pa.Table:
     from .derive import derive_clusters
 
     entries = context.table("entries", ["doc_id", "section", "position", "name", "description"])
+    # only signals are clustered: filtering in Arrow spares pandas copying the other rows
+    signals = entries.filter(pc.equal(entries["section"], SIGNALS))
     documents = context.table("documents", ["doc_id", "duplicate_of"])
-    table = derive_clusters(entries.to_pandas(), documents.to_pandas())
+    table = derive_clusters(signals.to_pandas(), documents.to_pandas())
     return pa.Table.from_pandas(table, schema=SIGNAL_CLUSTERS, preserve_index=False)
 
 

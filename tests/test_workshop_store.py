@@ -440,6 +440,19 @@ def test_a_jump_picked_on_a_list_drawn_for_another_slide_moves_nothing(live) -> 
     assert store.set_current(workshop.id, key, 4, if_on=2).current == 4
 
 
+def test_moves_count_from_the_slide_the_room_sees_after_the_deck_shrank(live) -> None:
+    store, workshop, key = live
+    store.set_current(workshop.id, key, 4)
+    store.set_signals(workshop.deck_id, SIGNALS[:2])  # the room now sees the results (2)
+    assert store.step_current(workshop.id, key, -1).current == 1
+    store.set_signals(workshop.deck_id, SIGNALS)
+    store.set_current(workshop.id, key, 4)
+    store.set_signals(workshop.deck_id, SIGNALS[:2])
+    assert store.set_current(workshop.id, key, 0, if_on=2).current == 0  # the list showed 2
+    with pytest.raises(TypeError):
+        store.set_current(workshop.id, key, 0, if_on="2")  # type: ignore[arg-type]
+
+
 def test_running_workshop_follows_deck_edits(live) -> None:
     store, workshop, key = live
     store.set_current(workshop.id, key, 4)

@@ -217,6 +217,8 @@ class SessionStore:
         wanted = validate.whole_number(index)
         if wanted is None:
             raise TypeError("the current signal is a whole-number index")
+        if if_on is not None and validate.whole_number(if_on) is None:
+            raise TypeError("if_on is a whole-number index")
         return self._move(
             workshop_id, key, lambda current: wanted if if_on in (None, current) else current
         )
@@ -237,13 +239,19 @@ class SessionStore:
         return self._move(workshop_id, key, lambda current: current + delta)
 
     def _move(self, workshop_id: str, key: str, to: Callable[[int], int]) -> Workshop:
-        """Set the current slide to ``to(current)``, kept within the deck, in one transaction."""
+        """Set the current slide to ``to(shown)``, kept within the deck, in one transaction.
+
+        ``shown`` is the slide the room sees: the stored one kept within the
+        deck, as :func:`load_workshop` reads it (a deck that lost signals
+        leaves a stored slide past its end, and the room sees the results).
+        """
         with self.db.transaction(write=True) as conn:
             row = presenter_row(conn, workshop_id, key)
             count = conn.execute(
                 "SELECT count(*) FROM deck_signals WHERE deck_id = ?", (row["deck_id"],)
             ).fetchone()[0]
-            current = min(max(to(row["current"]), -1), count)
+            shown = min(max(row["current"], -1), count)
+            current = min(max(to(shown), -1), count)
             if current != row["current"]:
                 conn.execute(
                     "UPDATE workshops SET current = ? WHERE id = ?", (current, workshop_id)

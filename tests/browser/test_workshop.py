@@ -189,20 +189,36 @@ def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
 
 
 @pytest.fixture(scope="module")
-def facilitator(browser: Browser, site: Site) -> Iterator[Page]:
-    """The facilitator's browser tab, kept for the module as a laptop on the lectern is.
+def facilitator_context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
+    """The facilitator's browser, kept for the module as the laptop on the lectern is.
 
     The token is proved once (it becomes a cookie); each test then opens its
-    presenter link in this tab. A new browser context costs Chromium about
-    8 CPU-s for its first page, a navigation in an open tab about 2.5.
+    presenter link in a tab of this browser. A new browser context costs
+    Chromium about 8 CPU-s for its first page, a navigation in an open tab
+    about 2.5.
     """
     context = app_context(browser, PROJECTOR)
     page = context.new_page()
     page.goto(f"{site.dashboard.url}/?token={TOKEN}")
     wait_for_app(page)
     expect(page.get_by_text("This dashboard is for the workshop's facilitator")).to_have_count(0)
-    yield page
+    yield context
     context.close()
+
+
+@pytest.fixture
+def facilitator(facilitator_context: BrowserContext) -> Iterator[Page]:
+    """The facilitator's tab at the projector's size; left on a blank page after the test.
+
+    Blank, so the last test's presenter page stops polling its room every two
+    seconds; a tab that crashed or was closed is replaced by a new one.
+    """
+    open_tabs = [tab for tab in facilitator_context.pages if not tab.is_closed()]
+    tab = open_tabs[0] if open_tabs else facilitator_context.new_page()
+    tab.set_viewport_size(PROJECTOR)
+    yield tab
+    if not tab.is_closed():
+        tab.goto("about:blank")
 
 
 def presenter(facilitator: Page, room: Room, viewport=PROJECTOR, theme: str | None = None) -> Page:

@@ -96,19 +96,27 @@ DERIVATIONS: list[Derivation] = _built_in()
 
 
 def inputs_signature(seeds: Path, derivations: Sequence[Derivation]) -> str:
-    """A digest of the derivations and of their input files' (size, mtime, ctime, inode)."""
+    """A digest of the derivations and of their input files' (size, mtime, ctime, inode).
+
+    Each input counts by its place in the list, not by its path: an input
+    that moved (the analyst's vocabulary follows ``SEEDSCOPE_DATA``) makes a
+    new generation only if what is there differs, and a file missing here
+    and missing there changes nothing.
+    """
     if not derivations:
         return ""
     digest = hashlib.blake2b(digest_size=16)
     for derivation in derivations:
         digest.update(f"{derivation.name}:{derivation.version}\0".encode())
-        for path in derivation.inputs(seeds):
+        for place, path in enumerate(derivation.inputs(seeds)):
             try:
                 st = os.stat(path)
-                signature = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+                signature = (
+                    f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_dev}:{st.st_ino}"
+                )
             except OSError:
                 signature = "missing"
-            digest.update(f"{path}\0{signature}\0".encode("utf-8", "surrogateescape"))
+            digest.update(f"{place}\0{signature}\0".encode())
     return digest.hexdigest()
 
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders import LiveCache, build_cache, load_corpus, read_cache
+from loaders.concepts.files import vocabulary_files
 from loaders.derived import Derivation, DeriveContext
 from tests.conftest import FIXTURE_DOCS
 
@@ -86,6 +87,25 @@ def test_a_vocabulary_change_alone_makes_a_new_generation(tmp_path: Path, seeds_
     assert again.generation != first.generation
     labels = read_cache(cache).derived["tag_counts"].set_index("list")["label"]
     assert labels["Themes"] == "Second label"
+
+
+def test_another_data_folder_rebuilds_only_if_it_holds_another_vocabulary(
+    tmp_path: Path, seeds_copy, monkeypatch
+) -> None:
+    """The analyst's saved vocabulary lives in the data folder: pointing Seedscope at
+    another data folder without one changes no concept, so the cache is kept; one
+    holding a vocabulary file is read."""
+    seeds = seeds_copy(FIXTURE_DOCS / "new_layout.md")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SEEDSCOPE_DATA", str(tmp_path / "data-one"))
+    first = build_cache(seeds, cache)
+    monkeypatch.setenv("SEEDSCOPE_DATA", str(tmp_path / "data-two"))
+    assert build_cache(seeds, cache).changed is False
+    overlay = vocabulary_files(seeds).overlay_file
+    overlay.parent.mkdir(parents=True)
+    overlay.write_text("label,alt_labels\nSaved elsewhere,\n", encoding="utf-8")
+    again = build_cache(seeds, cache)
+    assert again.changed and again.parsed == 0 and again.generation != first.generation
 
 
 def test_the_dashboards_refresh_sees_a_vocabulary_change(tmp_path: Path, seeds_copy) -> None:

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.support.server import ROOT, launch_chromium, start_server
 
@@ -26,6 +26,27 @@ BARE_SELECTOR = ".st-key-bare_chart"
 # a marker/bar (``path.point``) or a heatmap image.
 DRAWN = ("path.point", ".heatmaplayer image")
 TIMEOUT_MS = 60_000
+
+
+def _time_once(
+    browser: Browser,
+    url: str,
+    chart_selector: str,
+    drawn: Sequence[str] = DRAWN,
+    viewport: dict[str, int] | None = None,
+) -> float:
+    """One fresh-context load of ``url``: seconds until the chart's first trace drew."""
+    plot = f"{chart_selector} .js-plotly-plot"
+    drawn_selector = ", ".join(f"{plot} .main-svg {item}" for item in drawn)
+    context = browser.new_context(viewport=viewport or {"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="commit")
+        page.wait_for_selector(f"{plot} .main-svg", state="visible", timeout=TIMEOUT_MS)
+        page.wait_for_selector(drawn_selector, state="visible", timeout=TIMEOUT_MS)
+        return float(page.evaluate("performance.now()")) / 1000
+    finally:
+        context.close()
 
 
 def time_to_chart(
@@ -45,24 +66,39 @@ def time_to_chart(
     ``warmup`` extra runs come first and are not returned (the server's first script
     run imports plotly and is not a page-load cost).
     """
-    plot = f"{chart_selector} .js-plotly-plot"
-    drawn_selector = ", ".join(f"{plot} .main-svg {item}" for item in drawn)
-    times: list[float] = []
+    return interleaved_times(
+        {"": (url, chart_selector)}, runs=runs, warmup=warmup, drawn=drawn, viewport=viewport
+    )[""]
+
+
+def interleaved_times(
+    targets: dict[str, tuple[str, str]],
+    *,
+    runs: int = 5,
+    warmup: int = 1,
+    drawn: Sequence[str] = DRAWN,
+    viewport: dict[str, int] | None = None,
+) -> dict[str, list[float]]:
+    """:func:`time_to_chart` for several ``name: (url, chart selector)`` in turns.
+
+    Round after round, each target is loaded once, the order turning by one
+    each round. A ratio of two targets' medians then compares loads made
+    seconds apart, not minutes apart: this machine's speed drifts by up to 2x
+    within minutes, and timing one app after the other moved a ratio from
+    1.09x to 1.50x between two runs of the same code.
+    """
+    names = list(targets)
+    times: dict[str, list[float]] = {name: [] for name in names}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
             for index in range(warmup + runs):
-                context = browser.new_context(viewport=viewport or {"width": 1440, "height": 900})
-                try:
-                    page = context.new_page()
-                    page.goto(url, wait_until="commit")
-                    page.wait_for_selector(f"{plot} .main-svg", state="visible", timeout=TIMEOUT_MS)
-                    page.wait_for_selector(drawn_selector, state="visible", timeout=TIMEOUT_MS)
-                    elapsed_ms = page.evaluate("performance.now()")
-                finally:
-                    context.close()
-                if index >= warmup:
-                    times.append(elapsed_ms / 1000)
+                turn = index % len(names)
+                for name in names[turn:] + names[:turn]:
+                    url, selector = targets[name]
+                    seconds = _time_once(browser, url, selector, drawn, viewport)
+                    if index >= warmup:
+                        times[name].append(seconds)
         finally:
             browser.close()
     return times

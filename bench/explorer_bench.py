@@ -10,12 +10,14 @@
   reported alongside;
 * a fresh page load in Debian's chromium: time until the Overview heatmap
   has drawn, within 1.3x of a bare one-chart Streamlit app served in the
-  same run, on the generated corpus and on the real digests of ../shared;
+  same run, on the generated corpus and on the real digests of ../shared
+  (the three servers run at once and their loads take turns);
 * server memory (RSS) with that corpus under 700 MB.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
@@ -23,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.browser_timing import BARE_APP, BARE_SELECTOR, time_to_chart
+from bench.browser_timing import BARE_APP, BARE_SELECTOR, interleaved_times
 from bench.common import ROOT, generated_corpus, report, shared_dir, verdict
 from loaders import build_cache, read_cache
 from tests.support.server import start_server
@@ -174,19 +176,6 @@ def server_rss_mb(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
-def first_chart_times(seeds: Path, cache: Path, work: Path, name: str) -> list[float]:
-    """Fresh-context loads of the Overview until its heatmap drew (server warmed up)."""
-    with start_server(
-        ROOT / "dashboard.py",
-        seeds=seeds,
-        cache=cache,
-        data=work / f"data-{name}",
-        log_path=work / f"server-{name}.log",
-        timeout=600,
-    ) as server:
-        return time_to_chart(server.url + "/", chart_selector=CHART, runs=5, warmup=1)
-
-
 def run(docs: int = 10_000, keep: bool = False) -> dict:
     work = Path(
         os.environ.get("SEEDSCOPE_BENCH_DIR") or tempfile.mkdtemp(prefix="seedscope-bench-")
@@ -206,27 +195,50 @@ def run(docs: int = 10_000, keep: bool = False) -> dict:
 
     search = search_times(cache, seeds)
 
-    with start_server(
-        ROOT / "dashboard.py",
-        seeds=seeds,
-        cache=cache,
-        data=work / "data",
-        log_path=work / "server.log",
-        timeout=600,
-    ) as server:
-        app_times = time_to_chart(server.url + "/", chart_selector=CHART, runs=5, warmup=1)
+    # The three servers run at once and their loads take turns (see interleaved_times).
+    real = shared_dir() / "corpus"
+    with contextlib.ExitStack() as servers:
+        server = servers.enter_context(
+            start_server(
+                ROOT / "dashboard.py",
+                seeds=seeds,
+                cache=cache,
+                data=work / "data",
+                log_path=work / "server.log",
+                timeout=600,
+            )
+        )
+        real_server = servers.enter_context(
+            start_server(
+                ROOT / "dashboard.py",
+                seeds=real,
+                cache=work / "cache-real",
+                data=work / "data-real",
+                log_path=work / "server-real.log",
+                timeout=600,
+            )
+        )
+        bare_server = servers.enter_context(
+            start_server(
+                BARE_APP,
+                seeds=None,
+                cache=work / "bare-cache",
+                data=work / "bare-data",
+                log_path=work / "bare.log",
+            )
+        )
+        loads = interleaved_times(
+            {
+                "generated": (server.url + "/", CHART),
+                "real": (real_server.url + "/", CHART),
+                "bare": (bare_server.url, BARE_SELECTOR),
+            },
+            runs=5,
+            warmup=1,
+        )
         visit(server.url, [f"/{page}" for page in PAGES])  # so the RSS covers every page
         rss, peak = server_rss_mb(server.process.pid)
-    real = shared_dir() / "corpus"
-    real_times = first_chart_times(real, work / "cache-real", work, "real")
-    with start_server(
-        BARE_APP,
-        seeds=None,
-        cache=work / "bare-cache",
-        data=work / "bare-data",
-        log_path=work / "bare.log",
-    ) as bare_server:
-        bare_times = time_to_chart(bare_server.url, chart_selector=BARE_SELECTOR, runs=5, warmup=1)
+    app_times, real_times, bare_times = loads["generated"], loads["real"], loads["bare"]
     bare_load = statistics.median(bare_times)
     app_ratio = statistics.median(app_times) / bare_load
     real_ratio = statistics.median(real_times) / bare_load

@@ -96,12 +96,14 @@ DERIVATIONS: list[Derivation] = _built_in()
 
 
 def inputs_signature(seeds: Path, derivations: Sequence[Derivation]) -> str:
-    """A digest of the derivations and of their input files' (size, mtime, ctime, inode).
+    """A digest of the derivations and of their input files' path and (size, mtime,
+    ctime, device, inode).
 
-    Each input counts by its place in the list, not by its path: an input
-    that moved (the analyst's vocabulary follows ``SEEDSCOPE_DATA``) makes a
-    new generation only if what is there differs, and a file missing here
-    and missing there changes nothing.
+    A missing input counts by its place in the list alone, not by its path:
+    the analyst's saved vocabulary follows ``SEEDSCOPE_DATA``, and a file
+    missing in one data folder and missing in another changes no concept, so
+    it must not make a new generation. A file that is there counts with its
+    path too (its problems are reported under that path).
     """
     if not derivations:
         return ""
@@ -112,11 +114,12 @@ def inputs_signature(seeds: Path, derivations: Sequence[Derivation]) -> str:
             try:
                 st = os.stat(path)
                 signature = (
-                    f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_dev}:{st.st_ino}"
+                    f"{path}\0{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:"
+                    f"{st.st_dev}:{st.st_ino}"
                 )
             except OSError:
                 signature = "missing"
-            digest.update(f"{place}\0{signature}\0".encode())
+            digest.update(f"{place}\0{signature}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from loaders import load_corpus
@@ -217,8 +218,13 @@ def facilitator(facilitator_context: BrowserContext) -> Iterator[Page]:
     tab = open_tabs[0] if open_tabs else facilitator_context.new_page()
     tab.set_viewport_size(PROJECTOR)
     yield tab
+    for extra in facilitator_context.pages[1:]:  # tabs a test opened
+        extra.close()
     if not tab.is_closed():
-        tab.goto("about:blank")
+        try:
+            tab.goto("about:blank")
+        except PlaywrightError:  # the tab crashed: the next test gets a new one
+            tab.close()
 
 
 def presenter(facilitator: Page, room: Room, viewport=PROJECTOR, theme: str | None = None) -> Page:

@@ -93,7 +93,7 @@ def interleaved_times(
         browser = launch_chromium(playwright)
         try:
             for index in range(warmup + runs):
-                turn = index % len(names)
+                turn = max(index - warmup, 0) % len(names)  # measured rounds take turns evenly
                 for name in names[turn:] + names[:turn]:
                     url, selector = targets[name]
                     seconds = _time_once(browser, url, selector, drawn, viewport)

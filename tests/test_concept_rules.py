@@ -202,3 +202,19 @@ def test_each_value_says_how_it_joined_its_concept() -> None:
         "knowledge graph": "plural",
         "knowledge-graphs": "spelling",
     }
+
+
+def test_a_tag_without_its_written_form_takes_no_other_values_spelling() -> None:
+    """The label is how a value is most often written; a row whose written form is
+    missing counts under its own key, never as another value's spelling."""
+    rows = pd.DataFrame(
+        {
+            "doc_id": ["d0", "d1", "d2", "d3", "d4"],
+            "list": ["Keywords"] * 5,
+            "value": ["AI", "AI", "ai", None, None],
+            "value_norm": ["ai", "ai", "ai", "zeta", "zeta"],
+        }
+    )
+    labels = assign_concepts(rows, []).set_index("value_norm")["label"]
+    assert labels["ai"] == "AI"  # written "AI" twice, "ai" once
+    assert labels["zeta"] == "zeta"

@@ -156,7 +156,9 @@ def assign_concepts(values: pd.DataFrame, layers: list[Layer]) -> pd.DataFrame:
             ],
         }
     )
-    raw = rows["value"] if "value" in rows else rows["value_norm"]
+    # a row without its written form counts as written like its key (a -1 code
+    # would otherwise be read as another value's spelling)
+    raw = rows["value"].fillna(rows["value_norm"]) if "value" in rows else rows["value_norm"]
     raw_codes, raw_index = pd.factorize(raw)
     raw_names = [str(name) for name in raw_index.tolist()]
     written, written_counts = np.unique(

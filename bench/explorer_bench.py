@@ -235,7 +235,7 @@ def run(docs: int = 10_000, keep: bool = False) -> dict:
             },
             # 6 rounds: each server is first, second and third twice. 2 warm-up
             # rounds: a server's first run also builds its search index in the
-            # background (3.7 s for 10,000 documents), which must not overlap
+            # background (3.7-4.3 s for 10,000 documents), which must not overlap
             # the other servers' timed loads.
             runs=6,
             warmup=2,

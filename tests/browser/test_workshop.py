@@ -218,8 +218,8 @@ def facilitator(facilitator_context: BrowserContext) -> Iterator[Page]:
     tab = open_tabs[0] if open_tabs else facilitator_context.new_page()
     tab.set_viewport_size(PROJECTOR)
     yield tab
-    for extra in facilitator_context.pages[1:]:  # tabs a test opened
-        extra.close()
+    for extra in [other for other in facilitator_context.pages if other is not tab]:
+        extra.close()  # a tab the test opened
     if not tab.is_closed():
         try:
             tab.goto("about:blank")
